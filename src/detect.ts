@@ -1,0 +1,95 @@
+import { applyAffine, letterbox, warpToTensor, type RgbaImage, type TensorSpec } from './image.js';
+
+export const DETECT_INPUT = { width: 320, height: 240 } as const;
+const DETECT_SPEC: TensorSpec = { channels: [0, 1, 2], mean: [127], std: [128], border: 127 };
+
+/** A detected face in source-image pixels. */
+export interface Detection {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  score: number;
+}
+
+export interface DetectInput {
+  tensor: Float32Array;
+  /** Maps model-input pixels back to source pixels. */
+  toSource: (x: number, y: number) => [number, number];
+}
+
+/**
+ * Letterboxes the image into the detector's 320x240 input (aspect kept, grey padding that
+ * normalises to 0) with area-averaged downscaling, so a 12 MP photo and a 320x240 frame look alike.
+ */
+export function prepareDetectInput(img: RgbaImage, out?: Float32Array): DetectInput {
+  const { map } = letterbox(img.width, img.height, DETECT_INPUT.width, DETECT_INPUT.height);
+  const tensor = warpToTensor(img, map, DETECT_INPUT.width, DETECT_INPUT.height, DETECT_SPEC, out);
+  return { tensor, toSource: (x, y) => applyAffine(map, x, y) };
+}
+
+export interface DecodeOptions {
+  minScore: number;
+  iouThreshold: number;
+  /** Boxes narrower than this (source px) are ignored. */
+  minSize: number;
+}
+
+export const DEFAULT_DECODE: DecodeOptions = { minScore: 0.6, iouThreshold: 0.4, minSize: 8 };
+
+/**
+ * Turns the detector's raw outputs into source-pixel boxes. fr_detect already decodes its priors:
+ * `boxes` holds corner-form (x1, y1, x2, y2) normalised to [0, 1] of the model input and
+ * `scores[i * 2 + 1]` is the face probability.
+ */
+export function decodeDetections(
+  scores: Float32Array,
+  boxes: Float32Array,
+  input: DetectInput,
+  imgW: number,
+  imgH: number,
+  opts: DecodeOptions = DEFAULT_DECODE,
+): Detection[] {
+  const n = scores.length / 2;
+  const cands: Detection[] = [];
+  for (let i = 0; i < n; i++) {
+    const score = scores[i * 2 + 1];
+    if (score < opts.minScore) continue;
+    const [x1, y1] = input.toSource(boxes[i * 4] * DETECT_INPUT.width, boxes[i * 4 + 1] * DETECT_INPUT.height);
+    const [x2, y2] = input.toSource(boxes[i * 4 + 2] * DETECT_INPUT.width, boxes[i * 4 + 3] * DETECT_INPUT.height);
+    const d = {
+      x1: Math.max(0, Math.min(x1, imgW)),
+      y1: Math.max(0, Math.min(y1, imgH)),
+      x2: Math.max(0, Math.min(x2, imgW)),
+      y2: Math.max(0, Math.min(y2, imgH)),
+      score,
+    };
+    if (d.x2 - d.x1 >= opts.minSize && d.y2 - d.y1 >= opts.minSize) cands.push(d);
+  }
+  return nms(cands, opts.iouThreshold);
+}
+
+export function iou(a: Detection, b: Detection): number {
+  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
+}
+
+/** Greedy non-maximum suppression, highest score first. */
+export function nms(dets: Detection[], iouThreshold: number): Detection[] {
+  const sorted = [...dets].sort((p, q) => q.score - p.score);
+  const keep: Detection[] = [];
+  for (const d of sorted) if (keep.every((k) => iou(k, d) <= iouThreshold)) keep.push(d);
+  return keep;
+}
+
+/**
+ * Orders faces by how likely each is the subject: area weighted by detector confidence, so a large
+ * but blurred background face does not beat a sharp one (a pure "largest" rule once did).
+ */
+export function rankFaces<T extends Detection>(dets: T[]): T[] {
+  const weight = (d: Detection) => (d.x2 - d.x1) * (d.y2 - d.y1) * d.score ** 4;
+  return [...dets].sort((p, q) => weight(q) - weight(p));
+}

@@ -1,0 +1,63 @@
+import * as ort from 'onnxruntime-web';
+import { FaceError } from './errors.js';
+import { MODELS, type ModelInfo, type ModelName } from './manifest.js';
+
+/** Where model bytes come from: files in Node, fetch (or a cache) in the browser. */
+export type ModelLoader = (info: ModelInfo, name: ModelName) => Promise<Uint8Array>;
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface SessionOptions {
+  /** onnxruntime-web execution providers, best first. */
+  executionProviders?: string[];
+}
+
+/** One ONNX session with the model's single input name. */
+export class Model {
+  private constructor(
+    readonly name: ModelName,
+    private readonly session: ort.InferenceSession,
+    private readonly inputName: string,
+  ) {}
+
+  static async load(name: ModelName, loader: ModelLoader, opts: SessionOptions = {}): Promise<Model> {
+    const info = MODELS[name];
+    let bytes: Uint8Array;
+    try {
+      bytes = await loader(info, name);
+    } catch (e) {
+      throw new FaceError('MODEL_LOAD', `cannot load model ${info.file}: ${(e as Error).message}`, { model: name });
+    }
+    const got = await sha256Hex(bytes);
+    if (got !== info.sha256) {
+      throw new FaceError('MODEL_INTEGRITY', `model ${info.file} has sha256 ${got}, expected ${info.sha256}`, { model: name });
+    }
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: opts.executionProviders ?? ['wasm'],
+        graphOptimizationLevel: 'all',
+      });
+      return new Model(name, session, session.inputNames[0]);
+    } catch (e) {
+      throw new FaceError('MODEL_LOAD', `cannot create a session for ${info.file}: ${(e as Error).message}`, { model: name });
+    }
+  }
+
+  /** Runs the model on one NCHW float tensor and returns every output's data by name. */
+  async run(data: Float32Array, dims: readonly number[]): Promise<Record<string, Float32Array>> {
+    const feeds = { [this.inputName]: new ort.Tensor('float32', data, dims) };
+    const out = await this.session.run(feeds);
+    const res: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(out)) res[k] = v.data as Float32Array;
+    return res;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+export { ort };

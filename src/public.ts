@@ -1,0 +1,10 @@
+// Everything a caller may import, from one place.
+export { FaceError, isFaceError, ERROR_CODES, type FaceErrorCode, type FaceErrorDetails } from './errors.js';
+export {
+  CompareResultSchema, FaceSchema, PointSchema, CompareOptionsSchema, AnalyzeOptionsSchema, CHANNELS, COMPARE_RESULTS,
+  type CompareResult, type Face, type Point, type Channel, type CompareOptions, type AnalyzeOptions,
+} from './schema.js';
+export { PLATFORM_THRESHOLD, CALIBRATION, calibratedSimilarity, cosineForSimilarity } from './calibration.js';
+export { MAX_INPUT_PIXELS } from './limits.js';
+export type { RgbaImage } from './image.js';
+export type { StageTimings } from './timing.js';
