@@ -42,7 +42,7 @@ export interface PlatformServer {
   faults: Faults;
   store: ScanStore;
   oidc: OidcProvider;
-  /** Requests seen, newest last: `METHOD /path` (tests count retries with it). */
+  /** Requests seen (last 10 000), newest last: `METHOD /path` (tests count retries with it). */
   requests: string[];
 }
 
@@ -69,6 +69,7 @@ export async function startPlatformServer(options: PlatformServerOptions = {}): 
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
     requests.push(`${method} ${path}`);
+    if (requests.length > 10_000) requests.splice(0, requests.length - 10_000); // a long-running dev server
     if (options.log) process.stderr.write(`${method} ${url.pathname}${url.search}\n`);
     cors(req, res);
     if (method === 'OPTIONS') {

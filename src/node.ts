@@ -2,6 +2,7 @@
  * Node entry point: the same pipeline in-process, images decoded with sharp, models read from disk.
  *   import { createFaceRecognizer } from 'face-compare-sdk/node';
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,10 @@ export interface NodeFaceRecognizer {
   dispose(): Promise<void>;
 }
 
-export const DEFAULT_MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
+/** The package's models/ folder, from src/ (tsx) or from dist/node/ (the build). */
+export const DEFAULT_MODELS_DIR = ['..', '../..']
+  .map((up) => join(dirname(fileURLToPath(import.meta.url)), up, 'models'))
+  .find((dir) => existsSync(join(dir, 'manifest.json'))) ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
 
 export function fileModelLoader(dir: string): ModelLoader {
   return async (info) => new Uint8Array(await readFile(join(dir, info.file)));

@@ -1,3 +1,4 @@
+// @vitest-environment node
 /** Fault tolerance against the real server's injected faults: retries, backoff, timeouts, auth. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

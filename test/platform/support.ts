@@ -6,7 +6,7 @@ import { createPlatformClient, type PlatformClient, type PlatformClientOptions, 
 export const FAST_RETRY = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, random: () => 1 } as const;
 
 /** A token provider backed by the server that counts forced refreshes. */
-export function serverTokens(server: PlatformServer): TokenProvider & { refreshes: number; current?: string } {
+export function serverTokens(server: PlatformServer): TokenProvider & { refreshes: number; current: string | undefined } {
   const p = {
     refreshes: 0,
     current: undefined as string | undefined,
@@ -56,6 +56,8 @@ export async function harness(options: PlatformServerOptions = {}): Promise<Harn
       server.requests.length = 0;
       retries.length = 0;
       tokens.refreshes = 0;
+      server.oidc.grants.authorization_code = 0;
+      server.oidc.grants.refresh_token = 0;
     },
   };
 }

@@ -1,0 +1,153 @@
+/**
+ * End to end in Debian's Chromium: the demo page and the public API, built with Vite like a
+ * consumer app, served with COOP/COEP, running the real models in the Web Worker.
+ */
+import { mkdirSync } from 'node:fs';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompareResultSchema, FaceSchema } from '../src/schema.js';
+import { routeData, startE2E, type E2E } from './e2e/browser.js';
+import { DATA, LFW } from './helpers.js';
+
+let e2e: E2E;
+beforeAll(async () => { e2e = await startE2E(); }, 240_000);
+afterAll(async () => { await e2e?.close(); });
+
+const SAME = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'];
+
+describe('demo page', () => {
+  it('compares two uploaded photos in the worker; the result passes the schema; screenshot is not blank', async () => {
+    const page = await e2e.browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${e2e.url}demo/`);
+    await page.waitForFunction(() => !(document.getElementById('compare') as HTMLButtonElement).disabled, null, { timeout: 90_000 });
+    expect(await page.textContent('#status')).toMatch(/Ready: wasm, [2-9] thread/);
+    await page.setInputFiles('#file1', LFW + SAME[0]);
+    await page.setInputFiles('#file2', LFW + SAME[1]);
+    await page.fill('#reference', 'e2e-1');
+    await page.click('#compare');
+    await page.waitForSelector('#result:not([hidden])', { timeout: 90_000 });
+    const scan = CompareResultSchema.parse(JSON.parse((await page.textContent('#json'))!));
+    expect(scan.compare_result).toBe('Same person');
+    expect(scan.reference).toBe('e2e-1');
+    expect(await page.textContent('#verdict')).toContain('Same person');
+    mkdirSync('test-results', { recursive: true });
+    const png = await page.screenshot({ path: 'test-results/demo-result.png', fullPage: true });
+    const { channels } = await sharp(png).stats();
+    // A rendered result has photos and text: far from one flat colour.
+    expect(Math.max(...channels.map((c) => c.stdev))).toBeGreaterThan(20);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('browser API (harness page)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await e2e.browser.newPage();
+    await routeData(page, DATA);
+    await page.goto(`${e2e.url}test/e2e/harness.html`);
+    await page.waitForFunction(() => window.sdkReady === true);
+    await page.evaluate(async () => {
+      (window as unknown as { fr: unknown }).fr = await window.sdk.createFaceRecognizer();
+    });
+  }, 120_000);
+  afterAll(async () => page?.close());
+
+  it('runs multi-threaded wasm on a cross-origin isolated page', async () => {
+    const info = await page.evaluate(() => (window as any).fr.info());
+    expect(info).toMatchObject({ backend: 'wasm', crossOriginIsolated: true });
+    expect(info.threads).toBeGreaterThan(1);
+  });
+
+  it('accepts every input type and finds the same face in each', async () => {
+    const boxes = await page.evaluate(async (src) => {
+      const fr = (window as any).fr;
+      const blob = await (await fetch(src)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width; canvas.height = bitmap.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const imageData = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const off = new OffscreenCanvas(bitmap.width, bitmap.height);
+      off.getContext('2d')!.drawImage(bitmap, 0, 0);
+      const img = new Image();
+      img.src = src;
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = canvas.captureStream(10);
+      await video.play();
+      await new Promise((r) => setTimeout(r, 300));
+      const inputs: [string, unknown][] = [
+        ['blob', blob], ['file', new File([blob], 'a.jpg', { type: 'image/jpeg' })], ['bitmap', bitmap],
+        ['imageData', imageData], ['img', img], ['canvas', canvas], ['offscreen', off], ['video', video],
+        ['rgba', { width: imageData.width, height: imageData.height, data: new Uint8Array(imageData.data) }],
+      ];
+      const out: Record<string, number[]> = {};
+      for (const [name, input] of inputs) {
+        const [f] = await fr.analyze(input);
+        out[name] = [f.x1, f.y1, f.x2, f.y2];
+      }
+      // The caller's bitmap and buffers are still usable: inputs were not detached.
+      out.bitmapAfter = [bitmap.width, imageData.data.length];
+      return out;
+    }, `/data/lfw-view1/images/${SAME[0]}`);
+    const ref = boxes.blob;
+    for (const [name, b] of Object.entries(boxes)) {
+      if (name === 'bitmapAfter') continue;
+      b.forEach((v, i) => expect(Math.abs(v - ref[i]), `${name}`).toBeLessThanOrEqual(3));
+    }
+    expect(boxes.bitmapAfter).toEqual([250, 250 * 250 * 4]);
+  });
+
+  it('compareFaces returns the platform JSON and analyze the per-face objects', async () => {
+    const { scan, faces } = await page.evaluate(async ([a, b]) => {
+      const fr = (window as any).fr;
+      const [ba, bb] = await Promise.all([a, b].map(async (u) => (await fetch(u)).blob()));
+      return { scan: await fr.compareFaces(ba, bb, { channel: 'WEB', reference: '0002' }), faces: await fr.analyze(ba) };
+    }, SAME.map((p) => `/data/lfw-view1/images/${p}`));
+    expect(CompareResultSchema.parse(scan).compare_result).toBe('Same person');
+    expect(faces.length).toBeGreaterThanOrEqual(1);
+    FaceSchema.parse(faces[0]);
+  });
+
+  it('errors keep their code across the worker, and the worker survives them', async () => {
+    const codes = await page.evaluate(async (src) => {
+      const fr = (window as any).fr;
+      const good = await (await fetch(src)).blob();
+      const grab = async (p: Promise<unknown>) => p.then(() => 'ok', (e: any) => `${e.name}:${e.code}:${e.details?.image ?? ''}`);
+      const canvas = new OffscreenCanvas(200, 200);
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3a6'; g.fillRect(0, 0, 200, 200);
+      const noFace = await canvas.convertToBlob({ type: 'image/png' });
+      return {
+        noFace: await grab(fr.compareFaces(good, noFace)),
+        garbage: await grab(fr.compareFaces(new Blob(['hello'], { type: 'image/jpeg' }), good)),
+        empty: await grab(fr.analyze(new Blob([]))),
+        options: await grab(fr.compareFaces(good, good, { threshold: 3 })),
+        unsupported: await grab(fr.analyze(42)),
+        after: await grab(fr.compareFaces(good, good)),
+      };
+    }, `/data/lfw-view1/images/${SAME[0]}`);
+    expect(codes).toEqual({
+      noFace: 'FaceError:NO_FACE:2',
+      garbage: 'FaceError:IMAGE_DECODE:1',
+      empty: 'FaceError:IMAGE_DECODE:1',
+      options: 'FaceError:INVALID_OPTIONS:',
+      unsupported: 'FaceError:IMAGE_DECODE:1',
+      after: 'ok',
+    });
+  });
+
+  it('dispose() terminates the worker and later calls fail with DISPOSED', async () => {
+    const code = await page.evaluate(async () => {
+      const fr = await window.sdk.createFaceRecognizer();
+      await fr.dispose();
+      return fr.analyze(new Blob(['x'])).then(() => 'ok', (e: any) => e.code);
+    });
+    expect(code).toBe('DISPOSED');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Each pipeline stage on real, labelled photos with the real models (Node, onnxruntime-web wasm).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALIGN_SIZE, ARCFACE_POINTS, alignFace } from '../src/align.js';
+import { FaceEngine, type PreparedImage } from '../src/engine.js';
+import { cosine } from '../src/embed.js';
+import { fivePoints, nme } from '../src/landmarks.js';
+import { rocAuc } from '../src/metrics.js';
+import { applyAffine } from '../src/image.js';
+import { createFaceRecognizer, decodeNodeImage, DEFAULT_MODELS_DIR, fileModelLoader, type NodeFaceRecognizer } from '../src/node.js';
+import { CompareResultSchema } from '../src/schema.js';
+import { AFW, afwFaces, csvPairs, DATA, DEEPFACE, LFW } from './helpers.js';
+
+let engine: FaceEngine;
+let fr: NodeFaceRecognizer;
+beforeAll(async () => {
+  engine = await FaceEngine.create({ loader: fileModelLoader(DEFAULT_MODELS_DIR) });
+  fr = await createFaceRecognizer();
+});
+afterAll(async () => {
+  await engine.dispose();
+  await fr.dispose();
+});
+
+// The first 40 AFW photos (about 70 annotated faces, large poses and several faces per photo).
+const afw = (() => {
+  const byImage = new Map<string, number[][][]>();
+  for (const f of afwFaces()) byImage.set(f.image, [...(byImage.get(f.image) ?? []), f.points]);
+  return [...byImage.entries()].slice(0, 40);
+})();
+
+describe('detect + landmarks on AFW (300-W annotations)', () => {
+  const errors: number[] = [];
+  let faces = 0, found = 0, enclosed = 0;
+
+  beforeAll(async () => {
+    for (const [image, annotated] of afw) {
+      const p: PreparedImage = await decodeNodeImage(`${AFW}images/${image}`);
+      const boxes = await engine.detect(p.image);
+      for (const pts of annotated) {
+        faces++;
+        const xs = pts.map((q) => q[0] / p.toSource), ys = pts.map((q) => q[1] / p.toSource);
+        const cx = (Math.min(...xs) + Math.max(...xs)) / 2, cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+        const box = boxes.find((b) => b.x1 < cx && cx < b.x2 && b.y1 < cy && cy < b.y2);
+        if (!box) continue;
+        found++;
+        // The inner face (brows, eyes, nose, mouth: points 17–67) must lie inside the box.
+        const inner = pts.slice(17).filter((q) => {
+          const [x, y] = [q[0] / p.toSource, q[1] / p.toSource];
+          return x >= box.x1 && x <= box.x2 && y >= box.y1 && y <= box.y2;
+        }).length;
+        if (inner >= 0.95 * 51) enclosed++;
+        const lm = await engine.landmarks(p.image, box);
+        errors.push(nme(lm, pts.flat().map((v) => v / p.toSource)));
+      }
+    }
+    const sorted = [...errors].sort((a, b) => a - b);
+    console.log(`AFW subset: ${faces} faces, ${found} detected, ${enclosed} boxes enclose the inner points; ` +
+      `landmark NME mean ${(100 * errors.reduce((a, b) => a + b) / errors.length).toFixed(2)} %, median ${(100 * sorted[sorted.length >> 1]).toFixed(2)} %`);
+  });
+
+  it('finds almost every annotated face', () => {
+    expect(found / faces).toBeGreaterThanOrEqual(0.95);
+  });
+  it('boxes enclose the annotated inner-face points', () => {
+    expect(enclosed / found).toBeGreaterThanOrEqual(0.9);
+  });
+  it('landmark NME stays near the measured 5.4 % (AFW is the hard 300-W subset)', () => {
+    const mean = errors.reduce((a, b) => a + b) / errors.length;
+    expect(mean).toBeLessThan(0.065);
+    expect(errors.filter((e) => e < 0.1).length / errors.length).toBeGreaterThan(0.9);
+  });
+});
+
+describe('alignment', () => {
+  it('puts the eyes, nose and mouth of a real face on the ArcFace points', async () => {
+    const p = await decodeNodeImage(`${LFW}Aaron_Peirsol/Aaron_Peirsol_0002.jpg`);
+    const [box] = await engine.detect(p.image);
+    const pts = fivePoints(await engine.landmarks(p.image, box));
+    const { srcToCrop, tensor } = alignFace(p.image, pts);
+    expect(tensor.length).toBe(3 * ALIGN_SIZE * ALIGN_SIZE);
+    pts.forEach(([x, y], i) => {
+      const [u, v] = applyAffine(srcToCrop, x, y);
+      // Least squares over 5 points: each lands within a few pixels of its template point.
+      expect(Math.hypot(u - ARCFACE_POINTS[i][0] - 0.5, v - ARCFACE_POINTS[i][1] - 0.5)).toBeLessThan(4);
+    });
+  });
+});
+
+describe('embedding on LFW View 1 test pairs', () => {
+  it('scores same-person pairs above different-person pairs', async () => {
+    const all = csvPairs(`${DATA}lfw-view1/pairs_test.csv`);
+    const pairs = [...all.filter((p) => p.same).slice(0, 25), ...all.filter((p) => !p.same).slice(0, 25)];
+    const scored = [];
+    for (const p of pairs) scored.push({ same: p.same, score: cosine(await fr.embed(LFW + p.a), await fr.embed(LFW + p.b)) });
+    const mean = (same: boolean) => scored.filter((s) => s.same === same).reduce((a, s) => a + s.score, 0) / 25;
+    console.log(`LFW 50 pairs: AUC ${rocAuc(scored).toFixed(4)}, mean cosine same ${mean(true).toFixed(3)}, different ${mean(false).toFixed(3)}`);
+    expect(rocAuc(scored)).toBeGreaterThan(0.97);
+    expect(mean(true) - mean(false)).toBeGreaterThan(0.3);
+  });
+});
+
+describe('compareFaces', () => {
+  it('returns the platform JSON: Same person for one person', async () => {
+    const r = await fr.compareFaces(`${LFW}Aaron_Peirsol/Aaron_Peirsol_0001.jpg`, `${LFW}Aaron_Peirsol/Aaron_Peirsol_0002.jpg`, { channel: 'MOBILE', reference: 'c-42' });
+    expect(CompareResultSchema.parse(r)).toEqual(r);
+    expect(r.compare_result).toBe('Same person');
+    expect(r.compare_similarity).toBeGreaterThan(0.7);
+    expect([r.channel, r.reference]).toEqual(['MOBILE', 'c-42']);
+    expect(Date.now() - Date.parse(r.created)).toBeLessThan(60_000);
+  });
+  it('says Different person for two people, and the threshold option moves the decision', async () => {
+    const a = `${LFW}Andy_Roddick/Andy_Roddick_0001.jpg`, b = `${LFW}Richard_Gephardt/Richard_Gephardt_0004.jpg`;
+    const r = await fr.compareFaces(a, b);
+    expect(r.compare_result).toBe('Different person');
+    expect(r.compare_similarity).toBeLessThan(0.7);
+    const lenient = await fr.compareFaces(a, b, { threshold: r.compare_similarity / 2 });
+    expect(lenient.compare_result).toBe('Same person');
+    expect(lenient.compare_similarity).toBeCloseTo(r.compare_similarity, 6);
+  });
+  it('reports faces in source pixels whatever the working resolution', async () => {
+    // deepface photos are up to 4 MP; the pipeline works at ≤ 2048 px and maps back.
+    const [face] = await fr.analyze(`${DEEPFACE}img1.jpg`);
+    const p = await decodeNodeImage(`${DEEPFACE}img1.jpg`);
+    const [box] = await engine.detect(p.image);
+    expect(face.x1).toBeCloseTo(box.x1 * p.toSource, -1);
+    expect(face.x2).toBeCloseTo(box.x2 * p.toSource, -1);
+  });
+});
+
+describe('analyze', () => {
+  it('returns every face of a group photo, largest first, with the per-face fields', async () => {
+    const faces = await fr.analyze(`${DEEPFACE}selfie-many-people.jpg`);
+    expect(faces.length).toBeGreaterThanOrEqual(3);
+    const areas = faces.map((f) => (f.x2 - f.x1) * (f.y2 - f.y1));
+    expect(areas).toEqual([...areas].sort((a, b) => b - a));
+    for (const f of faces) expect(f.landmark_68).toHaveLength(68);
+  });
+});
