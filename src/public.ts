@@ -8,3 +8,10 @@ export { PLATFORM_THRESHOLD, CALIBRATION, calibratedSimilarity, cosineForSimilar
 export { MAX_INPUT_PIXELS } from './limits.js';
 export type { RgbaImage } from './image.js';
 export type { StageTimings } from './timing.js';
+// Platform REST client (docs/platform-client.md).
+export {
+  createPlatformClient, createPkceAuth, toScanEntity, PlatformError, isPlatformError, springPagination, memoryStorage,
+  staticToken, ScanEntitySchema, SpringPageSchema,
+  type PlatformClient, type PlatformClientOptions, type ScanEntity, type PlatformErrorCode, type TokenProvider,
+  type PkceAuth, type PkceAuthOptions, type Page, type PaginationAdapter,
+} from './platform/index.js';

@@ -92,7 +92,7 @@ describe('embedding on LFW View 1 test pairs', () => {
   it('scores same-person pairs above different-person pairs', async () => {
     const all = csvPairs(`${DATA}lfw-view1/pairs_test.csv`);
     const pairs = [...all.filter((p) => p.same).slice(0, 25), ...all.filter((p) => !p.same).slice(0, 25)];
-    const scored = [];
+    const scored: { same: boolean; score: number }[] = [];
     for (const p of pairs) scored.push({ same: p.same, score: cosine(await fr.embed(LFW + p.a), await fr.embed(LFW + p.b)) });
     const mean = (same: boolean) => scored.filter((s) => s.same === same).reduce((a, s) => a + s.score, 0) / 25;
     console.log(`LFW 50 pairs: AUC ${rocAuc(scored).toFixed(4)}, mean cosine same ${mean(true).toFixed(3)}, different ${mean(false).toFixed(3)}`);

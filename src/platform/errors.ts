@@ -43,6 +43,10 @@ export interface PlatformErrorOptions {
   cause?: unknown;
 }
 
+const CODES: readonly PlatformErrorCode[] = [
+  'PLATFORM_SCHEMA', 'UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED', 'HTTP', 'NETWORK', 'TIMEOUT', 'ABORTED', 'INVALID_INPUT', 'AUTH',
+];
+
 export class PlatformError extends Error {
   override readonly name = 'PlatformError';
   readonly code: PlatformErrorCode;
@@ -75,6 +79,24 @@ export class PlatformError extends Error {
     if (options.url !== undefined) this.url = options.url;
     if (options.attempts !== undefined) this.attempts = options.attempts;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Rebuild a PlatformError that crossed a worker boundary as plain data (`toJSON()` output). */
+  static fromJSON(v: Record<string, unknown>): PlatformError {
+    const code = CODES.includes(v.code as PlatformErrorCode) ? (v.code as PlatformErrorCode) : 'HTTP';
+    const o: PlatformErrorOptions = {};
+    const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const num = (k: string): number | undefined => (typeof v[k] === 'number' ? (v[k] as number) : undefined);
+    for (const k of ['serverMessage', 'serverCode', 'path', 'method', 'url'] as const) {
+      const x = str(k);
+      if (x !== undefined) o[k] = x;
+    }
+    for (const k of ['status', 'attempts', 'retryAfterMs'] as const) {
+      const x = num(k);
+      if (x !== undefined) o[k] = x;
+    }
+    if (Array.isArray(v.issues)) o.issues = v.issues as SchemaIssue[];
+    return new PlatformError(code, str('message') ?? code, o);
   }
 
   /** Plain-object view (survives structured clone / postMessage out of a worker). */

@@ -118,6 +118,7 @@ export class Transport {
       attempts += 1;
       const token = await this.token(forceRefresh, signal, method, url);
       forceRefresh = false;
+      if (signal?.aborted) throw abortedError(signal, { method, url, attempts });
       const outcome = await this.attempt(url, spec, token, timeoutMs, attempts);
 
       if (outcome.kind === 'failure') {

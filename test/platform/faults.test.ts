@@ -133,8 +133,8 @@ describe('POST is not retried unless the caller opts in', () => {
 
 describe('timeouts and abort', () => {
   it('times out a slow attempt and retries it', async () => {
-    h.server.faults.latency(400, { path: path() });
-    expect(await h.client({ timeoutMs: 100 }).getScan(id)).toEqual(scan);
+    h.server.faults.latency(3_000, { path: path() });
+    expect(await h.client({ timeoutMs: 500 }).getScan(id)).toEqual(scan);
     expect(h.retries[0]).toMatchObject({ reason: 'timeout' });
   });
 
@@ -264,6 +264,10 @@ describe('injectable fetch and options', () => {
 
   it('errors serialise for postMessage', async () => {
     const e = (await rejection(h.client().getScan(randomUUID()))) as PlatformError;
-    expect(structuredClone(e.toJSON())).toMatchObject({ code: 'NOT_FOUND', status: 404, name: 'PlatformError' });
+    const plain = structuredClone(e.toJSON());
+    expect(plain).toMatchObject({ code: 'NOT_FOUND', status: 404, name: 'PlatformError' });
+    const back = PlatformError.fromJSON(plain);
+    expect(back).toBeInstanceOf(PlatformError);
+    expect(back).toMatchObject({ code: 'NOT_FOUND', status: 404, message: e.message, url: e.url });
   });
 });
