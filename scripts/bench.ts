@@ -8,7 +8,8 @@ import { createFaceRecognizer } from '../src/node.js';
 import type { StageTimings } from '../src/timing.js';
 import { routeData, startE2E } from '../test/e2e/browser.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, runs: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, runs: { type: 'string', default: '20' }, threads: { type: 'string' } } });
+const threads = values.threads ? Number(values.threads) : undefined;
 const runs = Number(values.runs);
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
 const PAIR = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'];
@@ -52,9 +53,9 @@ async function benchChromium() {
     await routeData(page, DATA);
     await page.goto(`${e2e.url}test/e2e/harness.html`);
     await page.waitForFunction(() => (window as any).sdkReady === true);
-    return await page.evaluate(async ({ pair, runs }) => {
+    return await page.evaluate(async ({ pair, runs, threads }) => {
       const t0 = performance.now();
-      const fr = await (window as any).sdk.createFaceRecognizer();
+      const fr = await (window as any).sdk.createFaceRecognizer(threads ? { numThreads: threads } : {});
       const [a, b] = await Promise.all(pair.map(async (p: string) => (await fetch(`/data/lfw-view1/images/${p}`)).blob()));
       await fr.compareFaces(a, b);
       const cold = performance.now() - t0;
@@ -67,7 +68,7 @@ async function benchChromium() {
       const info = fr.info();
       await fr.dispose();
       return { cold, samples, threads: info.threads };
-    }, { pair: PAIR, runs });
+    }, { pair: PAIR, runs, threads });
   } finally {
     await e2e.close();
   }

@@ -22,7 +22,11 @@ export const RecognizerOptionsSchema = z.strictObject({
   assetBaseUrl: z.string().optional(),
   /** Folder (URL) of onnxruntime-web's .wasm files; default: resolved by the bundler. */
   wasmPaths: z.string().optional(),
-  /** wasm threads; default: all cores up to 4 when the page is cross-origin isolated, else 1. */
+  /**
+   * wasm threads; default: one fewer than the cores, up to 4, when the page is cross-origin
+   * isolated (else 1). The spare core keeps decoding and the page responsive: on 2 cores, two
+   * ORT threads made a compare 2x slower than one (npm run bench).
+   */
   numThreads: z.number().int().min(1).max(16).optional(),
 });
 export type RecognizerOptions = z.input<typeof RecognizerOptionsSchema>;
@@ -45,7 +49,7 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
   const worker = new Worker(new URL('../workers/recognizer.worker.ts', import.meta.url), { type: 'module', name: 'face-recognizer' });
   const remote = Comlink.wrap<WorkerApi>(worker);
   const isolated = globalThis.crossOriginIsolated === true;
-  const numThreads = opts.numThreads ?? (isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+  const numThreads = opts.numThreads ?? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1));
   let info: BackendInfo;
   try {
     info = await remote.init({ modelUrls: modelUrls(opts.assetBaseUrl), numThreads: isolated ? numThreads : 1, wasmPaths: opts.wasmPaths });
