@@ -74,7 +74,7 @@ describe('browser API (harness page)', () => {
       return out;
     }, SAME.map((p) => `/data/lfw-view1/images/${p}`));
     expect([one.threads, two.threads]).toEqual([1, 2]);
-    expect(Math.abs(one.cosine - two.cosine)).toBeLessThan(1e-4);
+    expect(Math.abs(one.cosine! - two.cosine!)).toBeLessThan(1e-4);
     expect(two.box).toEqual(one.box);
   });
 
