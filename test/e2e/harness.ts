@@ -1,5 +1,5 @@
-// Exposes the public browser API to Playwright, as an app would import it.
-import * as sdk from '../../src/index.js';
+// Exposes the public browser API to Playwright, imported by package name as an app would.
+import * as sdk from 'face-compare-sdk';
 
 declare global {
   interface Window { sdk: typeof sdk; sdkReady: boolean }
