@@ -49,14 +49,23 @@ export interface EngineOptions extends SessionOptions {
   loader: ModelLoader;
 }
 
+/** Which execution provider runs each model (e.g. { fr_feature: 'webgpu', fr_eye: 'wasm' }). */
+export type BackendMap = Record<ModelName, string>;
+
 export class FaceEngine {
   /** Per-stage milliseconds of the last call. */
   timings: StageTimings = { ...FIRST_STAGE_TIMINGS };
 
   private constructor(private readonly models: Record<ModelName, Model>) {}
 
+  get backends(): BackendMap {
+    return Object.fromEntries(MODEL_NAMES.map((n) => [n, this.models[n].executionProvider])) as BackendMap;
+  }
+
   static async create(opts: EngineOptions): Promise<FaceEngine> {
-    const models = await Promise.all(MODEL_NAMES.map((n) => Model.load(n, opts.loader, opts)));
+    // One at a time: parallel session creation only contends for the same wasm thread.
+    const models: Model[] = [];
+    for (const n of MODEL_NAMES) models.push(await Model.load(n, opts.loader, opts));
     const engine = new FaceEngine(Object.fromEntries(models.map((m) => [m.name, m])) as Record<ModelName, Model>);
     await engine.warmUp();
     return engine;

@@ -20,6 +20,8 @@ export type { BackendInfo } from './browser/worker-api.js';
 export const RecognizerOptionsSchema = z.strictObject({
   /** Folder (URL) holding the .onnx files, for self-hosting; default: the package's bundled models. */
   assetBaseUrl: z.string().optional(),
+  /** 'auto' (default): WebGPU when an adapter exists and agrees with wasm, else wasm. */
+  backend: z.enum(['auto', 'wasm', 'webgpu']).default('auto'),
   /** Folder (URL) of onnxruntime-web's .wasm files; default: resolved by the bundler. */
   wasmPaths: z.string().optional(),
   /**
@@ -52,7 +54,12 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
   const numThreads = opts.numThreads ?? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1));
   let info: BackendInfo;
   try {
-    info = await remote.init({ modelUrls: modelUrls(opts.assetBaseUrl), numThreads: isolated ? numThreads : 1, wasmPaths: opts.wasmPaths });
+    info = await remote.init({
+      modelUrls: modelUrls(opts.assetBaseUrl),
+      numThreads: isolated ? numThreads : 1,
+      backend: opts.backend,
+      wasmPaths: opts.wasmPaths,
+    });
   } catch (e) {
     worker.terminate();
     throw e instanceof FaceError ? e : new FaceError('MODEL_LOAD', `cannot start the recognizer: ${(e as Error).message}`);

@@ -1,6 +1,12 @@
-import * as ort from 'onnxruntime-web';
+import type * as OrtModule from 'onnxruntime-web';
 import { FaceError } from './errors.js';
 import { MODELS, type ModelInfo, type ModelName } from './manifest.js';
+
+/**
+ * The onnxruntime-web module in use. Node passes its default build; the worker passes the
+ * wasm-only build (14 MB of wasm) or, for WebGPU, the JSEP build (28 MB), whichever it chose.
+ */
+export type Ort = typeof OrtModule;
 
 /** Where model bytes come from: files in Node, fetch (or a cache) in the browser. */
 export type ModelLoader = (info: ModelInfo, name: ModelName) => Promise<Uint8Array>;
@@ -11,19 +17,22 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 export interface SessionOptions {
-  /** onnxruntime-web execution providers, best first. */
-  executionProviders?: string[];
+  ort: Ort;
+  /** Execution providers per model, best first (default: wasm for all). */
+  executionProviders?: (name: ModelName) => string[];
 }
 
 /** One ONNX session with the model's single input name. */
 export class Model {
   private constructor(
     readonly name: ModelName,
-    private readonly session: ort.InferenceSession,
+    readonly executionProvider: string,
+    private readonly ort: Ort,
+    private readonly session: OrtModule.InferenceSession,
     private readonly inputName: string,
   ) {}
 
-  static async load(name: ModelName, loader: ModelLoader, opts: SessionOptions = {}): Promise<Model> {
+  static async load(name: ModelName, loader: ModelLoader, opts: SessionOptions): Promise<Model> {
     const info = MODELS[name];
     let bytes: Uint8Array;
     try {
@@ -35,23 +44,25 @@ export class Model {
     if (got !== info.sha256) {
       throw new FaceError('MODEL_INTEGRITY', `model ${info.file} has sha256 ${got}, expected ${info.sha256}`, { model: name });
     }
+    const eps = opts.executionProviders?.(name) ?? ['wasm'];
     try {
-      const session = await ort.InferenceSession.create(bytes, {
-        executionProviders: opts.executionProviders ?? ['wasm'],
-        graphOptimizationLevel: 'all',
-      });
-      return new Model(name, session, session.inputNames[0]);
+      const session = await opts.ort.InferenceSession.create(bytes, { executionProviders: eps, graphOptimizationLevel: 'all' });
+      return new Model(name, eps[0], opts.ort, session, session.inputNames[0]);
     } catch (e) {
-      throw new FaceError('MODEL_LOAD', `cannot create a session for ${info.file}: ${(e as Error).message}`, { model: name });
+      throw new FaceError('MODEL_LOAD', `cannot create a session for ${info.file} on ${eps.join('/')}: ${(e as Error).message}`, { model: name });
     }
   }
 
   /** Runs the model on one NCHW float tensor and returns every output's data by name. */
   async run(data: Float32Array, dims: readonly number[]): Promise<Record<string, Float32Array>> {
-    const feeds = { [this.inputName]: new ort.Tensor('float32', data, dims) };
-    const out = await this.session.run(feeds);
+    const input = new this.ort.Tensor('float32', data, dims);
+    const out = await this.session.run({ [this.inputName]: input });
     const res: Record<string, Float32Array> = {};
-    for (const [k, v] of Object.entries(out)) res[k] = v.data as Float32Array;
+    for (const [k, v] of Object.entries(out)) {
+      // getData() downloads GPU-resident outputs; on wasm it is the CPU buffer itself.
+      res[k] = (await v.getData()) as Float32Array;
+      v.dispose();
+    }
     return res;
   }
 
@@ -59,5 +70,3 @@ export class Model {
     return this.session.release();
   }
 }
-
-export { ort };

@@ -10,7 +10,8 @@ import { FaceEngine, prepareImage, type AnalyzedFace, type PreparedImage } from 
 import { FaceError, withImage } from './errors.js';
 import type { RgbaImage } from './image.js';
 import { MAX_INPUT_PIXELS } from './limits.js';
-import { ort, type ModelLoader } from './models.js';
+import * as ort from 'onnxruntime-web';
+import type { ModelLoader } from './models.js';
 import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from './schema.js';
 import { Stopwatch, type StageTimings } from './timing.js';
 
@@ -43,6 +44,11 @@ export const DEFAULT_MODELS_DIR = ['..', '../..']
 
 export function fileModelLoader(dir: string): ModelLoader {
   return async (info) => new Uint8Array(await readFile(join(dir, info.file)));
+}
+
+/** The bare pipeline engine on Node's onnxruntime-web build, models from `dir`. */
+export function createNodeEngine(dir = DEFAULT_MODELS_DIR): Promise<FaceEngine> {
+  return FaceEngine.create({ ort, loader: fileModelLoader(dir) });
 }
 
 /** Decodes any input to an RGBA buffer ready for the pipeline. */
@@ -99,7 +105,7 @@ function checkRgba(img: RgbaImage): RgbaImage {
 
 export async function createFaceRecognizer(options: NodeRecognizerOptions = {}): Promise<NodeFaceRecognizer> {
   ort.env.wasm.numThreads = options.numThreads ?? 1;
-  const engine = await FaceEngine.create({ loader: fileModelLoader(options.modelsDir ?? DEFAULT_MODELS_DIR) });
+  const engine = await createNodeEngine(options.modelsDir);
   let disposed = false;
   const live = () => {
     if (disposed) throw new FaceError('DISPOSED', 'this recognizer was disposed');

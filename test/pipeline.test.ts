@@ -8,14 +8,14 @@ import { cosine } from '../src/embed.js';
 import { fivePoints, nme } from '../src/landmarks.js';
 import { rocAuc } from '../src/metrics.js';
 import { applyAffine } from '../src/image.js';
-import { createFaceRecognizer, decodeNodeImage, DEFAULT_MODELS_DIR, fileModelLoader, type NodeFaceRecognizer } from '../src/node.js';
+import { createFaceRecognizer, createNodeEngine, decodeNodeImage, type NodeFaceRecognizer } from '../src/node.js';
 import { CompareResultSchema } from '../src/schema.js';
 import { AFW, afwFaces, csvPairs, DATA, DEEPFACE, LFW } from './helpers.js';
 
 let engine: FaceEngine;
 let fr: NodeFaceRecognizer;
 beforeAll(async () => {
-  engine = await FaceEngine.create({ loader: fileModelLoader(DEFAULT_MODELS_DIR) });
+  engine = await createNodeEngine();
   fr = await createFaceRecognizer();
 });
 afterAll(async () => {

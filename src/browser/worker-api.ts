@@ -2,7 +2,8 @@
 import { FaceEngine } from '../engine.js';
 import { FaceError, withImage } from '../errors.js';
 import type { ModelName } from '../manifest.js';
-import { ort } from '../models.js';
+import type { ModelLoader } from '../models.js';
+import { createBackend, type BackendChoice } from './backend.js';
 import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from '../schema.js';
 import { Stopwatch, type StageTimings } from '../timing.js';
 import { decodePayload } from './decode.js';
@@ -11,16 +12,23 @@ import type { ImagePayload } from './inputs.js';
 export interface WorkerConfig {
   modelUrls: Record<ModelName, string>;
   numThreads: number;
+  backend: BackendChoice;
   /** Optional override of where onnxruntime-web's .wasm files live. */
   wasmPaths?: string;
 }
 
 export interface BackendInfo {
-  backend: 'wasm';
+  backend: 'wasm' | 'webgpu';
+  /** Execution provider of each model (on WebGPU the tiny eye model stays on wasm). */
+  executionProviders: Record<ModelName, string>;
   threads: number;
   simd: boolean;
   crossOriginIsolated: boolean;
   models: Record<ModelName, string>;
+  /** Why WebGPU is not in use, when it was asked for or 'auto' found none that works. */
+  fallbackReason?: string;
+  /** Cosine between WebGPU and wasm embeddings of the start-up probe (WebGPU only). */
+  webgpuAgreement?: number;
 }
 
 export interface Timed<T> { value: T; timings: StageTimings }
@@ -28,6 +36,7 @@ export interface Timed<T> { value: T; timings: StageTimings }
 export function createWorkerApi() {
   let engine: FaceEngine | undefined;
   let info: BackendInfo | undefined;
+  let config: WorkerConfig | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
     const run = queue.then(job, job);
@@ -40,45 +49,58 @@ export function createWorkerApi() {
   };
   const decode = async (p: ImagePayload, i: number) => decodePayload(p).catch((e) => { throw withImage(e, i); });
 
+  /**
+   * Runs a job on the engine; if WebGPU fails at run time (device lost, unsupported kernel), the
+   * worker switches to wasm for good and runs the job again, so the caller still gets an answer.
+   */
+  const withFallback = async <T>(job: (e: FaceEngine) => Promise<T>): Promise<T> => {
+    const e = ready();
+    try {
+      return await job(e);
+    } catch (err) {
+      if (info?.backend !== 'webgpu' || err instanceof FaceError || !config) throw err;
+      const chosen = await createBackend({ choice: 'wasm', numThreads: config.numThreads, wasmPaths: config.wasmPaths, loader: fetchLoader(config) });
+      await e.dispose().catch(() => undefined);
+      engine = chosen.engine;
+      info = { ...info, backend: 'wasm', executionProviders: engine.backends, fallbackReason: `WebGPU failed at run time: ${(err as Error).message}` };
+      return job(engine);
+    }
+  };
+
   return {
     async init(cfg: WorkerConfig): Promise<BackendInfo> {
-      ort.env.wasm.numThreads = cfg.numThreads;
-      if (cfg.wasmPaths) ort.env.wasm.wasmPaths = cfg.wasmPaths;
-      engine = await FaceEngine.create({
-        loader: async (m, name) => {
-          const res = await fetch(cfg.modelUrls[name]);
-          if (!res.ok) throw new Error(`HTTP ${res.status} for ${cfg.modelUrls[name]}`);
-          return new Uint8Array(await res.arrayBuffer());
-        },
-      });
+      config = cfg;
+      const chosen = await createBackend({ choice: cfg.backend, numThreads: cfg.numThreads, wasmPaths: cfg.wasmPaths, loader: fetchLoader(cfg) });
+      engine = chosen.engine;
       info = {
-        backend: 'wasm',
+        backend: chosen.backend,
+        executionProviders: engine.backends,
         threads: cfg.numThreads,
         simd: true,
         crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
         models: cfg.modelUrls,
+        fallbackReason: chosen.fallbackReason,
+        webgpuAgreement: chosen.webgpuAgreement,
       };
       return info;
     },
 
     compare: (a: ImagePayload, b: ImagePayload, options?: CompareOptions) =>
       serial(async (): Promise<Timed<CompareResult & { cosine: number }>> => {
-        const e = ready();
+        ready();
         const sw = new Stopwatch();
         const [pa, pb] = [await decode(a, 1), await decode(b, 2)];
         const decodeMs = sw.lap();
-        const value = await e.compare(pa, pb, options);
-        return { value, timings: { ...e.timings, decode: decodeMs } };
+        return withFallback(async (e) => ({ value: await e.compare(pa, pb, options), timings: { ...e.timings, decode: decodeMs } }));
       }),
 
     analyze: (img: ImagePayload, options?: AnalyzeOptions) =>
       serial(async (): Promise<Timed<Face[]>> => {
-        const e = ready();
+        ready();
         const sw = new Stopwatch();
         const p = await decode(img, 1);
         const decodeMs = sw.lap();
-        const faces = (await e.analyze(p, options)).map((f) => f.face);
-        return { value: faces, timings: { ...e.timings, decode: decodeMs } };
+        return withFallback(async (e) => ({ value: (await e.analyze(p, options)).map((f) => f.face), timings: { ...e.timings, decode: decodeMs } }));
       }),
 
     info: () => info,
@@ -92,3 +114,18 @@ export function createWorkerApi() {
 }
 
 export type WorkerApi = ReturnType<typeof createWorkerApi>;
+
+/** Fetches each model once per start-up (a WebGPU fallback reuses the bytes). */
+function fetchLoader(cfg: WorkerConfig): ModelLoader {
+  const fetched = new Map<ModelName, Promise<Uint8Array>>();
+  return (_info, name) => {
+    if (!fetched.has(name)) {
+      fetched.set(name, (async () => {
+        const res = await fetch(cfg.modelUrls[name]);
+        if (!res.ok) throw new Error(`HTTP ${res.status} for ${cfg.modelUrls[name]}`);
+        return new Uint8Array(await res.arrayBuffer());
+      })());
+    }
+    return fetched.get(name)!;
+  };
+}
