@@ -1,93 +1,188 @@
 /**
- * npm run bench [-- --json] [-- --runs N]
- * Per-stage medians of compareFaces on a real LFW pair, in Node (in-process, onnxruntime-web wasm)
- * and in Chromium (the built package in its Web Worker, cross-origin isolated, wasm threads).
+ * npm run bench [-- --json] [-- --runs N] [-- --heap-runs N] [-- --no-webgpu]
+ *
+ * The built package (a Vite build, its Web Worker) in headless Chromium on a cross-origin-isolated
+ * page, per backend (wasm-1t, wasm-mt, webgpu when an adapter exists), on real photos resized to
+ * 640x480 and 1920x1080; plus the same pipeline in Node. Prints a table, or one JSON object.
+ * Figures are medians in ms unless the key says otherwise.
  */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { MODELS, MODEL_NAMES } from '../src/manifest.js';
 import { createFaceRecognizer } from '../src/node.js';
-import type { StageTimings } from '../src/timing.js';
-import { routeData, startE2E } from '../test/e2e/browser.js';
+import { CHROMIUM_ARGS, startE2E } from '../test/e2e/browser.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, runs: { type: 'string', default: '20' }, threads: { type: 'string' } } });
-const threads = values.threads ? Number(values.threads) : undefined;
-const runs = Number(values.runs);
-const DATA = new URL('../../shared/data/', import.meta.url).pathname;
-const PAIR = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'];
-const STAGES = ['decode', 'detect', 'landmarks', 'align', 'embed', 'attributes'] as const;
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    runs: { type: 'string', default: '20' },
+    'heap-runs': { type: 'string', default: '500' },
+    'no-webgpu': { type: 'boolean' },
+  },
+});
+const RUNS = Number(values.runs);
+const HEAP_RUNS = Number(values['heap-runs']);
+const log = (m: string) => { if (!values.json) process.stderr.write(`${m}\n`); };
+
+// Real photos of one person (deepface set, MIT), resized (cover crop), never padded.
+const DEEPFACE = new URL('../../shared/data/deepface/images/', import.meta.url).pathname;
+async function photo(file: string, w: number, h: number): Promise<Buffer> {
+  return sharp(DEEPFACE + file).resize(w, h, { fit: 'cover' }).jpeg({ quality: 90 }).toBuffer();
+}
+const IMAGES: Record<string, Buffer> = {
+  'a640.jpg': await photo('img2.jpg', 640, 480),
+  'b640.jpg': await photo('img4.jpg', 640, 480),
+  'a1080.jpg': await photo('img2.jpg', 1920, 1080),
+  'b1080.jpg': await photo('img4.jpg', 1920, 1080),
+};
+const FRAME = await sharp(IMAGES['a640.jpg']).ensureAlpha().raw().toBuffer();
+
+async function serveImages(page: Page) {
+  await page.route('**/bench/*', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop()!;
+    route.fulfill({ body: IMAGES[name], contentType: 'image/jpeg' });
+  });
+  await page.route('**/bench-frame.rgba', (route) => route.fulfill({ body: FRAME, contentType: 'application/octet-stream' }));
+}
+
+interface BackendSpec { name: string; options: Record<string, unknown>; args?: string[] }
+
+interface PageResult {
+  coldStart: number;
+  info: {
+    threads: number;
+    models: Record<string, string>;
+    executionProviders: Record<string, string>;
+    fallbackReason?: string;
+    startup: Record<string, number>;
+  };
+  c640: { ms: number; timings: Record<string, number> }[];
+  c1080: { ms: number; timings: Record<string, number> }[];
+  frames: { ms: number; timings: Record<string, number> }[];
+  before: number;
+  after: number;
+}
+
+// The in-page routine is plain JS sent as text, so no bundler helper can leak into it.
+const PAGE_BENCH = readFileSync(new URL('./bench-page.js', import.meta.url), 'utf8').replace(/^\/\/.*\n/gm, '').trim();
+
+function pageBench(page: Page, spec: BackendSpec): Promise<PageResult> {
+  return page.evaluate(`(${PAGE_BENCH})(${JSON.stringify({ options: spec.options, runs: RUNS, heapRuns: HEAP_RUNS })})`) as Promise<PageResult>;
+}
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))];
+const p95 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.ceil(0.95 * v.length) - 1)];
+const r1 = (v: number) => Math.round(v * 10) / 10;
 
-function summarise(samples: { total: number; timings: StageTimings }[]) {
-  const out: Record<string, number> = {
-    compare_p50: median(samples.map((s) => s.total)),
-    compare_p95: pct(samples.map((s) => s.total), 0.95),
+function summarise(r: PageResult) {
+  const stage = (k: string) => r1(median(r.c640.map((s) => s.timings[k])));
+  const usedModels = MODEL_NAMES.filter((n) => n in r.info.models);
+  return {
+    cold_start: Math.round(r.coldStart),
+    compare_640_p50: r1(median(r.c640.map((s) => s.ms))),
+    compare_640_p95: r1(p95(r.c640.map((s) => s.ms))),
+    compare_1080_p50: r1(median(r.c1080.map((s) => s.ms))),
+    analyze_frame_p50: r1(median(r.frames.map((s) => s.ms))),
+    decode: stage('decode'),
+    detect: stage('detect'),
+    landmarks: stage('landmarks'),
+    align: stage('align'),
+    embed: stage('embed'),
+    attributes: stage('attributes'),
+    heap_growth_pct: r1(((r.after - r.before) / r.before) * 100),
+    heap_runs: HEAP_RUNS,
+    models_bytes: usedModels.reduce((s, n) => s + MODELS[n].bytes, 0),
+    threads: r.info.threads,
+    startup: r.info.startup,
+    execution_providers: r.info.executionProviders,
+    ...(r.info.fallbackReason ? { fallback_reason: r.info.fallbackReason } : {}),
   };
-  for (const k of STAGES) out[k] = median(samples.map((s) => s.timings[k]));
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 }
 
 async function benchNode() {
-  const t0 = performance.now();
   const fr = await createFaceRecognizer();
-  const a = `${DATA}lfw-view1/images/${PAIR[0]}`, b = `${DATA}lfw-view1/images/${PAIR[1]}`;
-  await fr.compareDetailed(a, b);
-  const cold = performance.now() - t0;
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const { timings } = await fr.compareDetailed(a, b);
-    samples.push({ total: performance.now() - t, timings });
+  const [a, b] = [IMAGES['a640.jpg'], IMAGES['b640.jpg']];
+  await fr.compareFaces(a, b);
+  const t: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    await fr.compareFaces(a, b);
+    t.push(performance.now() - s);
   }
   await fr.dispose();
-  return { cold_start: Math.round(cold), ...summarise(samples) };
+  return r1(median(t));
 }
 
-async function benchChromium() {
-  const e2e = await startE2E();
-  try {
-    const page = await e2e.browser.newPage();
-    await routeData(page, DATA);
-    await page.goto(`${e2e.url}test/e2e/harness.html`);
-    await page.waitForFunction(() => (window as any).sdkReady === true);
-    return await page.evaluate(async ({ pair, runs, threads }) => {
-      const t0 = performance.now();
-      const fr = await (window as any).sdk.createFaceRecognizer(threads ? { numThreads: threads } : {});
-      const [a, b] = await Promise.all(pair.map(async (p: string) => (await fetch(`/data/lfw-view1/images/${p}`)).blob()));
-      await fr.compareFaces(a, b);
-      const cold = performance.now() - t0;
-      const samples = [];
-      for (let i = 0; i < runs; i++) {
-        const t = performance.now();
-        await fr.compareFaces(a, b);
-        samples.push({ total: performance.now() - t, timings: fr.last.timings });
-      }
-      const info = fr.info();
-      await fr.dispose();
-      return { cold, samples, threads: info.threads };
-    }, { pair: PAIR, runs, threads });
-  } finally {
-    await e2e.close();
-  }
+const cores = cpus().length;
+const backends: BackendSpec[] = [
+  { name: 'wasm-1t', options: { backend: 'wasm', numThreads: 1 } },
+  { name: 'wasm-mt', options: { backend: 'wasm', numThreads: cores } },
+];
+if (!values['no-webgpu']) {
+  backends.push({
+    name: 'webgpu',
+    options: { backend: 'webgpu' },
+    args: ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'],
+  });
 }
 
-const node = await benchNode();
-const chrome = await benchChromium();
-const report = {
-  machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
-  runs,
-  node,
-  [`chromium_wasm_${chrome.threads}t`]: { cold_start: Math.round(chrome.cold), ...summarise(chrome.samples) },
+const e2e = await startE2E();
+const report: { machine: string; runs: number; backend: Record<string, unknown>; node_compare_640_p50?: number } = {
+  machine: `${cores} cores, ${cpus()[0]?.model ?? 'cpu'}, Chromium headless, Node ${process.version}`,
+  runs: RUNS,
+  backend: {},
 };
+try {
+  for (const spec of backends) {
+    log(`bench: ${spec.name}…`);
+    const browser = spec.args
+      ? await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), ...spec.args] })
+      : e2e.browser;
+    try {
+      const page = await browser.newPage();
+      await serveImages(page);
+      await page.goto(`${e2e.url}test/e2e/harness.html`);
+      await page.waitForFunction(() => (window as any).sdkReady === true);
+      const hasAdapter = spec.name !== 'webgpu' || (await page.evaluate(async () => !!(await (navigator as any).gpu?.requestAdapter())));
+      if (!hasAdapter) {
+        report.backend[spec.name] = { skipped: 'no WebGPU adapter' };
+        continue;
+      }
+      const s = summarise(await pageBench(page, spec));
+      // A WebGPU run that fell back to wasm is not a WebGPU figure.
+      report.backend[spec.name] = spec.name === 'webgpu' && 'fallback_reason' in s ? { skipped: s.fallback_reason } : s;
+      await page.close();
+    } finally {
+      if (browser !== e2e.browser) await browser.close();
+    }
+  }
+} finally {
+  await e2e.close();
+}
+log('bench: node…');
+report.node_compare_640_p50 = await benchNode();
+
 if (values.json) {
   console.log(JSON.stringify(report));
 } else {
-  console.log(`compareFaces on one 250x250 LFW pair, ${runs} runs, ${report.machine}; medians in ms`);
-  const rows = Object.entries(report).filter(([, v]) => typeof v === 'object') as [string, Record<string, number>][];
-  const keys = Object.keys(rows[0][1]);
-  console.log(['', ...rows.map(([k]) => k)].map((c) => c.padEnd(18)).join(''));
-  for (const k of keys) console.log([k, ...rows.map(([, v]) => String(v[k]))].map((c) => c.padEnd(18)).join(''));
+  const names = Object.keys(report.backend);
+  const rows = new Set(names.flatMap((n) => Object.keys(report.backend[n] as object)));
+  console.log(`${report.machine}; ${RUNS} runs; ms unless noted`);
+  console.log(['', ...names].map((c) => c.padEnd(20)).join(''));
+  for (const k of rows) {
+    if (k === 'execution_providers' || k === 'startup') continue;
+    console.log([k, ...names.map((n) => String((report.backend[n] as Record<string, unknown>)[k] ?? ''))].map((c) => c.padEnd(20)).join(''));
+  }
+  for (const n of names) {
+    const st = (report.backend[n] as { startup?: Record<string, number> }).startup;
+    if (st) console.log(`${n} start-up: ${Object.entries(st).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}`);
+  }
+  console.log(`node_compare_640_p50: ${report.node_compare_640_p50}`);
 }

@@ -12,7 +12,9 @@ import { decodeDetections, DEFAULT_DECODE, DETECT_INPUT, prepareDetectInput, ran
 import { cosine, l2normalize } from './embed.js';
 import { FaceError, withImage } from './errors.js';
 import { downscaleToFit, type RgbaImage } from './image.js';
-import { decodeLandmarks, fivePoints, LANDMARK_INPUT, LEFT_EYE, prepareLandmarkInput, RIGHT_EYE, type Landmarks68 } from './landmarks.js';
+import {
+  boxCrop, decodeLandmarks, fivePoints, LANDMARK_INPUT, LEFT_EYE, prepareLandmarkInput, refineCrop, RIGHT_EYE, type CropGeometry, type Landmarks68,
+} from './landmarks.js';
 import { MODEL_NAMES, type ModelName } from './manifest.js';
 import { Model, type ModelLoader, type SessionOptions } from './models.js';
 import { parseOptions } from './options.js';
@@ -55,6 +57,8 @@ export type BackendMap = Record<ModelName, string>;
 export class FaceEngine {
   /** Per-stage milliseconds of the last call. */
   timings: StageTimings = { ...FIRST_STAGE_TIMINGS };
+  /** Milliseconds spent creating the sessions (fetch, sha256, graph optimisation) and warming up. */
+  readonly startup = { sessions: 0, warmUp: 0 };
 
   private constructor(private readonly models: Record<ModelName, Model>) {}
 
@@ -64,10 +68,13 @@ export class FaceEngine {
 
   static async create(opts: EngineOptions): Promise<FaceEngine> {
     // One at a time: parallel session creation only contends for the same wasm thread.
+    const sw = new Stopwatch();
     const models: Model[] = [];
     for (const n of MODEL_NAMES) models.push(await Model.load(n, opts.loader, opts));
     const engine = new FaceEngine(Object.fromEntries(models.map((m) => [m.name, m])) as Record<ModelName, Model>);
+    engine.startup.sessions = sw.lap();
     await engine.warmUp();
+    engine.startup.warmUp = sw.lap();
     return engine;
   }
 
@@ -86,8 +93,14 @@ export class FaceEngine {
     return decodeDetections(out.scores, out.boxes, input, img.width, img.height, { ...DEFAULT_DECODE, minScore });
   }
 
-  async landmarks(img: RgbaImage, box: Detection): Promise<Landmarks68> {
-    const crop = prepareLandmarkInput(img, box);
+  /** 68 points: a square crop of the detector box, then a second pass re-cut upright from those points. */
+  async landmarks(img: RgbaImage, box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>): Promise<Landmarks68> {
+    const first = await this.landmarksIn(img, boxCrop(box));
+    return this.landmarksIn(img, refineCrop(first));
+  }
+
+  private async landmarksIn(img: RgbaImage, g: CropGeometry): Promise<Landmarks68> {
+    const crop = prepareLandmarkInput(img, g);
     const out = await this.models.fr_landmark.run(crop.tensor, [1, 1, LANDMARK_INPUT, LANDMARK_INPUT]);
     return decodeLandmarks(out.output, crop);
   }

@@ -24,6 +24,8 @@ export interface BackendResult {
   fallbackReason?: string;
   /** Cosine between the WebGPU and wasm embeddings of the probe, when WebGPU was checked. */
   webgpuAgreement?: number;
+  /** Milliseconds to load and compile onnxruntime's wasm runtime. */
+  runtimeMs: number;
 }
 
 export interface BackendConfig {
@@ -55,8 +57,10 @@ async function tryWebGpu(cfg: BackendConfig): Promise<BackendResult> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) throw new Error('navigator.gpu is not available');
   if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter');
+  const t0 = performance.now();
   const ort = (await import('onnxruntime-web/webgpu')) as unknown as Ort;
   configure(ort, cfg);
+  const runtimeMs = performance.now() - t0;
   const engine = await FaceEngine.create({
     ort,
     loader: cfg.loader,
@@ -69,7 +73,7 @@ async function tryWebGpu(cfg: BackendConfig): Promise<BackendResult> {
     await cpu.release();
     const agreement = cosine(g, c);
     if (!(agreement >= WEBGPU_AGREEMENT)) throw new Error(`WebGPU embedding disagrees with wasm (cosine ${agreement.toFixed(6)})`);
-    return { engine, backend: 'webgpu', webgpuAgreement: agreement };
+    return { engine, backend: 'webgpu', webgpuAgreement: agreement, runtimeMs };
   } catch (e) {
     await engine.dispose();
     throw e;
@@ -85,8 +89,10 @@ export async function createBackend(cfg: BackendConfig): Promise<BackendResult> 
       fallbackReason = `WebGPU not used: ${(e as Error).message}`;
     }
   }
+  const t0 = performance.now();
   const ort = (await import('onnxruntime-web/wasm')) as unknown as Ort;
   configure(ort, cfg);
+  const runtimeMs = performance.now() - t0;
   const engine = await FaceEngine.create({ ort, loader: cfg.loader });
-  return { engine, backend: 'wasm', fallbackReason };
+  return { engine, backend: 'wasm', fallbackReason, runtimeMs };
 }

@@ -1,7 +1,8 @@
 /** What the worker exposes over comlink. Calls run one at a time: ORT sessions are not re-entrant. */
 import { FaceEngine } from '../engine.js';
 import { FaceError, withImage } from '../errors.js';
-import type { ModelName } from '../manifest.js';
+import { MODELS, type ModelName } from '../manifest.js';
+import { loadModelBytes } from './model-cache.js';
 import type { ModelLoader } from '../models.js';
 import { createBackend, type BackendChoice } from './backend.js';
 import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from '../schema.js';
@@ -29,6 +30,10 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** Cosine between WebGPU and wasm embeddings of the start-up probe (WebGPU only). */
   webgpuAgreement?: number;
+  /** Start-up milliseconds: runtime (wasm load + compile), sessions (fetch, verify, create), warmUp. */
+  startup: { runtime: number; sessions: number; warmUp: number };
+  /** Where each model came from this start-up: 'cache', 'network' or 'refetch' (bad cached copy). */
+  modelSources: Partial<Record<string, string>>;
 }
 
 export interface Timed<T> { value: T; timings: StageTimings }
@@ -70,7 +75,8 @@ export function createWorkerApi() {
   return {
     async init(cfg: WorkerConfig): Promise<BackendInfo> {
       config = cfg;
-      const chosen = await createBackend({ choice: cfg.backend, numThreads: cfg.numThreads, wasmPaths: cfg.wasmPaths, loader: fetchLoader(cfg) });
+      const modelSources: Partial<Record<string, string>> = {};
+      const chosen = await createBackend({ choice: cfg.backend, numThreads: cfg.numThreads, wasmPaths: cfg.wasmPaths, loader: fetchLoader(cfg, modelSources) });
       engine = chosen.engine;
       info = {
         backend: chosen.backend,
@@ -81,6 +87,8 @@ export function createWorkerApi() {
         models: cfg.modelUrls,
         fallbackReason: chosen.fallbackReason,
         webgpuAgreement: chosen.webgpuAgreement,
+        startup: { runtime: chosen.runtimeMs, ...engine.startup },
+        modelSources,
       };
       return info;
     },
@@ -115,17 +123,16 @@ export function createWorkerApi() {
 
 export type WorkerApi = ReturnType<typeof createWorkerApi>;
 
-/** Fetches each model once per start-up (a WebGPU fallback reuses the bytes). */
-function fetchLoader(cfg: WorkerConfig): ModelLoader {
-  const fetched = new Map<ModelName, Promise<Uint8Array>>();
-  return (_info, name) => {
-    if (!fetched.has(name)) {
-      fetched.set(name, (async () => {
-        const res = await fetch(cfg.modelUrls[name]);
-        if (!res.ok) throw new Error(`HTTP ${res.status} for ${cfg.modelUrls[name]}`);
-        return new Uint8Array(await res.arrayBuffer());
-      })());
-    }
-    return fetched.get(name)!;
-  };
+/**
+ * Loads every model at once (fetches overlap while sessions are created one by one), through the
+ * sha256-keyed cache; a WebGPU fallback reuses the same bytes.
+ */
+function fetchLoader(cfg: WorkerConfig, sources: Partial<Record<string, string>> = {}): ModelLoader {
+  const pending = new Map<ModelName, Promise<Uint8Array>>();
+  for (const name of Object.keys(cfg.modelUrls) as ModelName[]) {
+    const p = loadModelBytes(cfg.modelUrls[name], MODELS[name], { onSource: (file, src) => { sources[file] = src; } });
+    p.catch(() => undefined); // surfaced when the engine asks for it, as MODEL_LOAD
+    pending.set(name, p);
+  }
+  return (_info, name) => pending.get(name) ?? Promise.reject(new Error(`no URL for model ${name}`));
 }
