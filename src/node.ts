@@ -13,6 +13,7 @@ import { MAX_INPUT_PIXELS } from './limits.js';
 import * as ort from 'onnxruntime-web';
 import type { ModelLoader } from './models.js';
 import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from './schema.js';
+import { serialQueue } from './serial.js';
 import { Stopwatch, type StageTimings } from './timing.js';
 
 export * from './public.js';
@@ -118,13 +119,16 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
     }
   };
 
+  const serial = serialQueue();
   const compareDetailed: NodeFaceRecognizer['compareDetailed'] = async (a, b, options) => {
     live();
     const sw = new Stopwatch();
     const [pa, pb] = await Promise.all([decodeAt(a, 1), decodeAt(b, 2)]);
     const decode = sw.lap();
-    const { cosine, ...result } = await engine.compare(pa, pb, options);
-    return { result, cosine, timings: { ...engine.timings, decode } };
+    return serial(async () => {
+      const { cosine, ...result } = await engine.compare(pa, pb, options);
+      return { result, cosine, timings: { ...engine.timings, decode } };
+    });
   };
 
   return {
@@ -132,17 +136,21 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
     compareFaces: async (a, b, options) => (await compareDetailed(a, b, options)).result,
     analyze: async (image, options) => {
       live();
-      return (await engine.analyze(await decodeAt(image, 1), options)).map((f: AnalyzedFace) => f.face);
+      const p = await decodeAt(image, 1);
+      return serial(async () => (await engine.analyze(p, options)).map((f: AnalyzedFace) => f.face));
     },
     embed: async (image, options) => {
       live();
-      const face = await engine.mainFace(await decodeAt(image, 1), options).catch((e) => { throw withImage(e, 1); });
-      return engine.embed(face.alignedTensor);
+      const p = await decodeAt(image, 1);
+      return serial(async () => {
+        const face = await engine.mainFace(p, options).catch((e) => { throw withImage(e, 1); });
+        return engine.embed(face.alignedTensor);
+      });
     },
     dispose: async () => {
       if (disposed) return;
       disposed = true;
-      await engine.dispose();
+      await serial(() => engine.dispose());
     },
   };
 }

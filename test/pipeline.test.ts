@@ -80,11 +80,14 @@ describe('alignment', () => {
     const pts = fivePoints(await engine.landmarks(p.image, box));
     const { srcToCrop, tensor } = alignFace(p.image, pts);
     expect(tensor.length).toBe(3 * ALIGN_SIZE * ALIGN_SIZE);
-    pts.forEach(([x, y], i) => {
+    const residuals = pts.map(([x, y], i) => {
       const [u, v] = applyAffine(srcToCrop, x, y);
-      // Least squares over 5 points: each lands within a few pixels of its template point.
-      expect(Math.hypot(u - ARCFACE_POINTS[i][0] - 0.5, v - ARCFACE_POINTS[i][1] - 0.5)).toBeLessThan(4);
+      return Math.hypot(u - ARCFACE_POINTS[i][0] - 0.5, v - ARCFACE_POINTS[i][1] - 0.5);
     });
+    // Least squares over 5 points of a real face: the eyes land within 3 px of the template, and
+    // nose and mouth (whose proportions vary between people) within 6 px of a 112 px crop.
+    expect(Math.max(residuals[0], residuals[1])).toBeLessThan(3);
+    expect(Math.max(...residuals)).toBeLessThan(6);
   });
 });
 
@@ -100,6 +103,9 @@ describe('embedding on LFW View 1 test pairs', () => {
     expect(mean(true) - mean(false)).toBeGreaterThan(0.3);
   });
 });
+
+const SAME_PAIR = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'];
+const DIFF_PAIR = ['Andy_Roddick/Andy_Roddick_0001.jpg', 'Richard_Gephardt/Richard_Gephardt_0004.jpg'];
 
 describe('compareFaces', () => {
   it('returns the platform JSON: Same person for one person', async () => {
@@ -119,6 +125,14 @@ describe('compareFaces', () => {
     expect(lenient.compare_result).toBe('Same person');
     expect(lenient.compare_similarity).toBeCloseTo(r.compare_similarity, 6);
   });
+  it('concurrent calls queue and give the same answers as one at a time', async () => {
+    const pairs = [SAME_PAIR, DIFF_PAIR, SAME_PAIR].map(([a, b]) => [LFW + a, LFW + b] as const);
+    const alone = [];
+    for (const [a, b] of pairs) alone.push((await fr.compareDetailed(a, b)).cosine);
+    const together = await Promise.all(pairs.map(([a, b]) => fr.compareDetailed(a, b)));
+    together.forEach((r, i) => expect(r.cosine).toBeCloseTo(alone[i], 6));
+  });
+
   it('reports faces in source pixels whatever the working resolution', async () => {
     // deepface photos are up to 4 MP; the pipeline works at ≤ 2048 px and maps back.
     const [face] = await fr.analyze(`${DEEPFACE}img1.jpg`);

@@ -7,6 +7,7 @@ import type { ModelLoader } from '../models.js';
 import { createBackend, type BackendChoice } from './backend.js';
 import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from '../schema.js';
 import { Stopwatch, type StageTimings } from '../timing.js';
+import { serialQueue } from '../serial.js';
 import { decodePayload } from './decode.js';
 import type { ImagePayload } from './inputs.js';
 
@@ -42,12 +43,7 @@ export function createWorkerApi() {
   let engine: FaceEngine | undefined;
   let info: BackendInfo | undefined;
   let config: WorkerConfig | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job, job);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const serial = serialQueue();
   const ready = () => {
     if (!engine) throw new FaceError('DISPOSED', 'the recognizer is not initialised or was disposed');
     return engine;
