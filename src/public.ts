@@ -15,3 +15,9 @@ export {
   type PlatformClient, type PlatformClientOptions, type ScanEntity, type PlatformErrorCode, type TokenProvider,
   type PkceAuth, type PkceAuthOptions, type Page, type PaginationAdapter,
 } from './platform/index.js';
+// Offline-first scan store and outbox sync (docs/offline.md).
+export {
+  openScanStore, createScanSync, StoreError, MODEL_CACHE_NAME,
+  type ScanStore, type ScanStoreOptions, type StoredScan, type OutboxEntry, type SaveExtras, type SyncState,
+  type ScanSync, type ScanSyncOptions, type SyncStatus, type StoreErrorCode,
+} from './store/index.js';

@@ -1,0 +1,5 @@
+/** Offline-first scan storage and sync (docs/offline.md). */
+export { openScanStore, type ScanStore, type ScanStoreOptions, type StoredScan, type OutboxEntry, type SaveExtras, type SyncState, type ScanPage } from './scan-store.js';
+export { createScanSync, isTransient, type ScanSync, type ScanSyncOptions, type SyncStatus } from './sync.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { MODEL_CACHE_NAME } from '../browser/model-cache.js';
