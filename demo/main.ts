@@ -1,60 +1,178 @@
-import { createFaceRecognizer, CompareResultSchema, type CompareResult, type Face } from '../src/index.js';
+/** Wires the page: recognizer, the two capture slots, settings, comparison, result, sync. */
+import { createFaceRecognizer, PLATFORM_THRESHOLD, type CompareResult, type FaceRecognizer } from '../src/index.js';
+import { cameraSupported, createCamera } from './camera.js';
+import { readConfig, saveConfig, scrubTokenFromUrl, type DemoConfig } from './config.js';
+import { backendNote, describeBackend, ms } from './format.js';
+import { watchNetwork } from './network.js';
+import { copyJson, renderResult, showSync } from './result-view.js';
+import { CaptureSlot, type SlotHost } from './slot.js';
+import type { ScanSaver } from './sync.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const status = $('status'), button = $<HTMLButtonElement>('compare');
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = $('status'), compareButton = $<HTMLButtonElement>('compare'), cameraSelect = $<HTMLSelectElement>('camera-select');
+const fields = {
+  channel: $<HTMLSelectElement>('channel'), reference: $<HTMLInputElement>('reference'),
+  platformUrl: $<HTMLInputElement>('platform-url'), token: $<HTMLInputElement>('platform-token'),
+};
 
-const recognizerReady = createFaceRecognizer();
-recognizerReady.then(
-  (fr) => {
-    const i = fr.info();
-    button.disabled = false;
-    button.textContent = 'Compare';
-    status.textContent = `Ready: wasm, ${i.threads} thread(s)${i.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
+const config = readConfig();
+saveConfig(config); // a token given in the URL must survive the scrub below and a reload
+scrubTokenFromUrl();
+document.body.classList.toggle('kiosk', config.kiosk);
+$<HTMLDetailsElement>('details').open = !config.kiosk;
+fields.channel.value = config.channel;
+fields.reference.value = config.reference;
+fields.platformUrl.value = config.platformUrl;
+fields.token.value = config.token;
+watchNetwork($('network'));
+
+const camera = createCamera();
+let fr: FaceRecognizer | undefined;
+let busy = false;
+
+const host: SlotHost = {
+  get recognizer() { return fr; },
+  camera,
+  deviceId: () => cameraSelect.value || undefined,
+  cameraStarted(slot) {
+    other(slot).stopCamera();
+    void listCameras(); // device labels become readable once access is granted
   },
-  (e) => { status.textContent = `Could not load: ${e.code ?? ''} ${e.message}`; },
-);
+  changed(slot, how) {
+    // Capturing face 1 moves the camera on to face 2 when that one is still empty.
+    if (how === 'captured' && other(slot).mode === 'empty') void other(slot).startCamera();
+    else if (!slots.some((s) => s.live)) camera.stop();
+    $('result').hidden = true;
+    updateCompare();
+    if (config.kiosk && how !== 'cleared' && slots.every((s) => s.source)) void compare();
+  },
+};
 
-function draw(canvas: HTMLCanvasElement, bitmap: ImageBitmap, face: Face) {
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  const ctx = canvas.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  const lw = Math.max(2, bitmap.width / 300);
-  ctx.lineWidth = lw;
-  ctx.strokeStyle = '#00e676';
-  ctx.strokeRect(face.x1, face.y1, face.x2 - face.x1, face.y2 - face.y1);
-  ctx.fillStyle = '#ff1744';
-  for (const p of face.landmark_68) ctx.fillRect(p.x - lw, p.y - lw, 2 * lw, 2 * lw);
+const template = $<HTMLTemplateElement>('slot-template');
+const slots = ([1, 2] as const).map((i) => {
+  const root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
+  $('slots').append(root);
+  return new CaptureSlot(root, i, host);
+});
+const other = (s: CaptureSlot) => slots[s.index === 1 ? 1 : 0];
+slots.forEach((s) => s.setEnabled(false));
+
+/** Enables Compare when both faces are in; `prompt` also says what is missing. */
+function updateCompare(prompt = true) {
+  compareButton.disabled = busy || !fr || !slots.every((s) => s.source);
+  if (!fr || busy || !prompt) return;
+  const missing = slots.filter((s) => !s.source).map((s) => `face ${s.index}`);
+  status.textContent = missing.length ? `Add ${missing.join(' and ')} to compare.` : 'Ready to compare.';
 }
 
-$('form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const f1 = $<HTMLInputElement>('file1').files?.[0], f2 = $<HTMLInputElement>('file2').files?.[0];
-  if (!f1 || !f2) return;
-  button.disabled = true;
+function currentConfig(): DemoConfig {
+  return {
+    channel: fields.channel.value as DemoConfig['channel'],
+    reference: fields.reference.value,
+    platformUrl: fields.platformUrl.value.trim(),
+    token: fields.token.value.trim(),
+    kiosk: config.kiosk,
+  };
+}
+
+async function compare() {
+  const [a, b] = slots;
+  if (busy || !fr || !a.source || !b.source) return;
+  busy = true;
+  slots.forEach((s) => s.setEnabled(false));
+  compareButton.disabled = true;
   status.textContent = 'Comparing…';
+  const cfg = currentConfig();
+  saveConfig(cfg);
+  const t0 = performance.now();
   try {
-    const fr = await recognizerReady;
-    const scan: CompareResult = await fr.compareFaces(f1, f2, {
-      channel: $<HTMLSelectElement>('channel').value as 'WEB',
-      reference: $<HTMLInputElement>('reference').value,
-    });
-    CompareResultSchema.parse(scan);
-    const [b1, b2] = await Promise.all([createImageBitmap(f1), createImageBitmap(f2)]);
-    draw($('canvas1'), b1, scan.face1);
-    draw($('canvas2'), b2, scan.face2);
-    const verdict = $('verdict');
-    verdict.textContent = `${scan.compare_result} — similarity ${scan.compare_similarity.toFixed(3)} (threshold 0.7)`;
-    verdict.className = scan.compare_result === 'Same person' ? 'same' : 'different';
-    const t = fr.last.timings!;
-    $('timings').textContent = `decode ${t.decode.toFixed(0)} ms · detect ${t.detect.toFixed(0)} · landmarks ${t.landmarks.toFixed(0)} · align ${t.align.toFixed(0)} · embed ${t.embed.toFixed(0)} · attributes ${t.attributes.toFixed(0)} ms`;
-    $('json').textContent = JSON.stringify(scan, null, 2);
-    $('result').hidden = false;
-    status.textContent = 'Done.';
+    const scan = await fr.compareFaces(a.source, b.source, { channel: cfg.channel, reference: cfg.reference });
+    const elapsedMs = performance.now() - t0;
+    renderResult({ scan, images: [a.image!, b.image!], threshold: PLATFORM_THRESHOLD, timings: fr.last.timings, elapsedMs, backend: fr.info() });
+    status.textContent = `Done in ${ms(elapsedMs)}.`;
+    $('verdict').focus();
+    $('result').scrollIntoView({ block: 'start' });
+    void syncScan(scan, elapsedMs, cfg);
   } catch (e) {
     const err = e as { code?: string; message: string; details?: { image?: number } };
-    status.textContent = `Error ${err.code ?? ''}${err.details?.image ? ` (image ${err.details.image})` : ''}: ${err.message}`;
+    const which = err.details?.image ? ` (face ${err.details.image})` : '';
+    status.textContent = `Could not compare${which}: ${err.code ? `${err.code} — ` : ''}${err.message}`;
   } finally {
-    button.disabled = false;
+    busy = false;
+    slots.forEach((s) => s.setEnabled(true));
+    updateCompare(false); // the status keeps the outcome
   }
+}
+
+// The REST client is loaded only once a platform URL is set (see sync.ts).
+let sync: { key: string; ready: Promise<ScanSaver> } | undefined;
+async function syncScan(scan: CompareResult, elapsedMs: number, cfg: DemoConfig) {
+  if (!cfg.platformUrl) return showSync({ state: 'off', message: 'not configured — the scan stays on this page' });
+  const key = `${cfg.platformUrl}\n${cfg.token}`;
+  if (sync?.key !== key) {
+    const auth = cfg.token ? { getAccessToken: () => cfg.token } : undefined;
+    sync = { key, ready: import('./sync.js').then((m) => m.createScanSaver(cfg.platformUrl, auth)) };
+  }
+  try {
+    await (await sync.ready).save(scan, elapsedMs, showSync);
+  } catch (e) {
+    showSync({ state: 'failed', message: `Not saved — ${(e as Error).message}` });
+  }
+}
+
+function showPlatformSummary() {
+  const url = fields.platformUrl.value.trim();
+  $('platform-summary').textContent = url ? `on — ${url}` : 'off';
+}
+
+async function listCameras() {
+  const devices = await camera.devices().catch(() => []);
+  const current = cameraSelect.value || camera.deviceId || '';
+  cameraSelect.replaceChildren(new Option('Default camera', ''));
+  devices.forEach((d, i) => cameraSelect.add(new Option(d.label || `Camera ${i + 1}`, d.deviceId)));
+  if (devices.some((d) => d.deviceId === current)) cameraSelect.value = current;
+}
+
+$('form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void compare();
 });
+$('copy').addEventListener('click', () => void copyJson());
+$('again').addEventListener('click', () => {
+  slots.forEach((s) => s.clear());
+  $('result').hidden = true;
+  scrollTo({ top: 0 });
+  if (config.kiosk) void slots[0].startCamera();
+  else $('camera1').focus();
+});
+cameraSelect.addEventListener('change', () => {
+  const live = slots.find((s) => s.live);
+  if (live) void live.startCamera();
+});
+fields.platformUrl.addEventListener('input', showPlatformSummary);
+showPlatformSummary();
+if (cameraSupported()) {
+  $('camera-bar').hidden = false;
+  navigator.mediaDevices.addEventListener('devicechange', () => void listCameras());
+  void listCameras();
+}
+addEventListener('pagehide', () => camera.stop());
+
+createFaceRecognizer().then(
+  (recognizer) => {
+    fr = recognizer;
+    const engine = $('engine');
+    engine.textContent = describeBackend(fr.info());
+    engine.title = backendNote(fr.info());
+    engine.dataset.state = 'ready';
+    slots.forEach((s) => s.setEnabled(true));
+    updateCompare();
+    if (config.kiosk && cameraSupported()) void slots[0].startCamera();
+  },
+  (e) => {
+    const engine = $('engine');
+    engine.textContent = 'Models failed to load';
+    engine.dataset.state = 'error';
+    status.textContent = `Could not load the face models: ${e.code ?? ''} ${e.message}`;
+  },
+);

@@ -4,8 +4,8 @@
  */
 import { alignFace, ALIGN_SIZE } from './align.js';
 import {
-  cropFromTensor, eyeClosedProbability, eyeDistance, EYE_INPUT, faceLuminance, faceOcclusion, faceQuality,
-  mouthOpened, pitchDegrees, prepareEyeInput, rollDegrees, sharpness, yawDegrees,
+  alignedLuma, eyeClosedProbability, eyeDistance, EYE_INPUT, faceCellMask, faceLuminance, faceOcclusion, faceQuality,
+  headPose, mouthOpened, occlusionInput, prepareEyeInput, sharpness,
 } from './attributes.js';
 import { calibratedSimilarity, PLATFORM_THRESHOLD } from './calibration.js';
 import { decodeDetections, DEFAULT_DECODE, DETECT_INPUT, prepareDetectInput, rankFaces, type Detection } from './detect.js';
@@ -176,35 +176,36 @@ export class FaceEngine {
     return { ...CompareResultSchema.parse(result), cosine: cos };
   }
 
+  /** The platform's per-face object (docs/attributes.md). Pixel values are in source pixels. */
   private async describe(input: PreparedImage, det: Detection, sw: Stopwatch): Promise<AnalyzedFace> {
     const img = input.image;
     const pts = await this.landmarks(img, det);
     this.timings.landmarks += sw.lap();
-    const { tensor } = alignFace(img, fivePoints(pts));
+    const { tensor, srcToCrop } = alignFace(img, fivePoints(pts));
     this.timings.align += sw.lap();
-    const crop = cropFromTensor(tensor);
     const [rightClosed, leftClosed] = [await this.eyeClosed(img, pts, RIGHT_EYE), await this.eyeClosed(img, pts, LEFT_EYE)];
-    const yaw = yawDegrees(pts), pitch = pitchDegrees(pts);
+    const { yaw, pitch, roll } = headPose(pts);
     const luminance = faceLuminance(img, pts);
-    const occlusion = faceOcclusion(crop);
+    const occlusion = faceOcclusion(occlusionInput(img, srcToCrop), faceCellMask(pts, srcToCrop));
     const k = input.toSource;
-    const eyeDist = eyeDistance(pts) * k;
+    // Quality judges the face as the embedder gets it: size at the working resolution.
+    const quality = faceQuality({ sharpness: sharpness(alignedLuma(tensor)), eyeDist: eyeDistance(pts), yaw, pitch, luminance, occlusion });
     const face: Face = {
       x1: Math.round(det.x1 * k),
       y1: Math.round(det.y1 * k),
       x2: Math.round(det.x2 * k),
       y2: Math.round(det.y2 * k),
       landmark_68: Array.from({ length: 68 }, (_, i) => ({ x: pts[2 * i] * k, y: pts[2 * i + 1] * k })),
-      eye_dist: eyeDist,
+      eye_dist: eyeDistance(pts) * k,
       face_luminance: luminance,
       face_occlusion: occlusion,
-      face_quality: faceQuality({ sharpness: sharpness(crop), eyeDist, yaw, pitch, luminance, occlusion }),
+      face_quality: quality,
       left_eye_closed: leftClosed,
       right_eye_closed: rightClosed,
       mouth_opened: mouthOpened(pts),
       yaw,
       pitch,
-      roll: rollDegrees(pts),
+      roll,
     };
     this.timings.attributes += sw.lap();
     return { face, score: det.score, alignedTensor: tensor };

@@ -127,7 +127,7 @@ describe('compareFaces', () => {
   });
   it('concurrent calls queue and give the same answers as one at a time', async () => {
     const pairs = [SAME_PAIR, DIFF_PAIR, SAME_PAIR].map(([a, b]) => [LFW + a, LFW + b] as const);
-    const alone = [];
+    const alone: number[] = [];
     for (const [a, b] of pairs) alone.push((await fr.compareDetailed(a, b)).cosine);
     const together = await Promise.all(pairs.map(([a, b]) => fr.compareDetailed(a, b)));
     together.forEach((r, i) => expect(r.cosine).toBeCloseTo(alone[i], 6));

@@ -20,7 +20,12 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export interface E2EOptions {
+  /** Extra Chromium flags, after CHROMIUM_ARGS (e.g. a fake camera's). */
+  chromiumArgs?: string[];
+}
+
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const outDir = mkdtempSync(join(tmpdir(), 'fr-e2e-'));
   await build({
     logLevel: 'warn',
@@ -28,7 +33,7 @@ export async function startE2E(): Promise<E2E> {
   });
   const server: PreviewServer = await preview({ logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false } });
   const url = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
   return {
     url,
     browser,
