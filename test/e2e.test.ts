@@ -139,6 +139,37 @@ describe('browser API (harness page)', () => {
     });
   });
 
+  it('models come from the sha256-keyed cache; a tampered cached model is refetched, not used', async () => {
+    const r = await page.evaluate(async (urls) => {
+      const [a, b] = await Promise.all(urls.map(async (u) => (await fetch(u)).blob()));
+      const sources = async () => {
+        const fr = await window.sdk.createFaceRecognizer({ backend: 'wasm' });
+        const scan = await fr.compareFaces(a, b);
+        const out = { sources: fr.info().modelSources, result: scan.compare_result };
+        await fr.dispose();
+        return out;
+      };
+      const first = await sources(); // fills the cache (or already filled by earlier tests)
+      const cached = await sources();
+      // Corrupt the cached embedder: same key, other bytes.
+      const cache = await caches.open(window.sdk.MODEL_CACHE_NAME);
+      const keys = await cache.keys();
+      const sizes = await Promise.all(keys.map(async (k) => (await (await cache.match(k))!.arrayBuffer()).byteLength));
+      const biggest = keys[sizes.indexOf(Math.max(...sizes))];
+      const bytes = new Uint8Array(await (await cache.match(biggest))!.arrayBuffer());
+      bytes[bytes.length >> 1] ^= 0xff;
+      await cache.put(biggest, new Response(bytes));
+      const afterTamper = await sources();
+      const healed = await sources();
+      return { first, cached, afterTamper, healed, keys: keys.length };
+    }, SAME.map((p) => `/data/lfw-view1/images/${p}`));
+    expect(r.keys).toBe(4);
+    expect(Object.values(r.cached.sources)).toEqual(['cache', 'cache', 'cache', 'cache']);
+    expect(r.afterTamper.sources['fr_feature.onnx']).toBe('refetch'); // the 4.9 MB embedder was corrupted
+    expect(r.afterTamper.result).toBe('Same person');
+    expect(Object.values(r.healed.sources)).toEqual(['cache', 'cache', 'cache', 'cache']);
+  });
+
   it('dispose() terminates the worker and later calls fail with DISPOSED', async () => {
     const code = await page.evaluate(async () => {
       const fr = await window.sdk.createFaceRecognizer();
