@@ -1,4 +1,34 @@
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Builds sw/app-shell.ts as demo/sw.js (stable name, so the page can register it) and writes the
+ * list of every emitted file into it: the service worker precaches exactly what this build made.
+ */
+function appShellServiceWorker(): Plugin {
+  return {
+    name: 'face-sdk-app-shell-sw',
+    enforce: 'post',
+    apply: 'build',
+    options(opts) {
+      const input = (opts.input ?? {}) as Record<string, string>;
+      if (typeof input === 'object' && !Array.isArray(input) && input.demo) opts.input = { ...input, sw: 'sw/app-shell.ts' };
+    },
+    outputOptions(out) {
+      const entry = out.entryFileNames;
+      out.entryFileNames = (chunk) => (chunk.name === 'sw' ? 'demo/sw.js' : typeof entry === 'function' ? entry(chunk) : (entry ?? 'assets/[name]-[hash].js'));
+    },
+    generateBundle(_opts, bundle) {
+      const sw = Object.values(bundle).find((c) => c.type === 'chunk' && c.fileName === 'demo/sw.js');
+      if (!sw || sw.type !== 'chunk') return;
+      // Paths relative to demo/sw.js; the page itself is demo/index.html → './index.html'.
+      const files = Object.keys(bundle).filter((f) => f !== 'demo/sw.js').map((f) => (f.startsWith('demo/') ? `./${f.slice(5)}` : `../${f}`));
+      files.push('./');
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+      sw.code = `const __APP_SHELL__ = ${JSON.stringify(files)};\nconst __APP_SHELL_VERSION__ = ${JSON.stringify(version)};\n${sw.code}`;
+    },
+  };
+}
 
 /**
  * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available, which onnxruntime-web
@@ -17,6 +47,7 @@ export default defineConfig({
   // Pre-bundling moves onnxruntime-web into .vite/deps, breaking its `new URL(…wasm, import.meta.url)`.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   worker: { format: 'es' },
+  plugins: [appShellServiceWorker()],
   build: {
     outDir: 'dist/demo',
     target: 'es2022',
