@@ -149,12 +149,17 @@ describe('demo page', () => {
     await page.setInputFiles('#file2', `${DEEPFACE}img20.jpg`); // another person (deepface pairs: img1,img20 = No)
     await page.waitForSelector('#slot2[data-source="img20.jpg"][data-hint]');
     expect(await page.isHidden('#result')).toBe(true); // a new image hides the old result
+    platform.faults.error(403, { method: 'PUT', message: 'Scan is locked' }); // the platform refuses this one
     await page.click('#compare');
     await page.waitForSelector('#result:not([hidden])');
     const different = await result(page);
     expect(different.compare_result).toBe('Different person');
     expect(different.compare_similarity).toBeLessThan(0.7);
     expect(await page.textContent('#verdict')).toBe('Different person');
+    // A refused save is shown, with the platform's reason.
+    await page.waitForSelector('#sync-status[data-state=failed]', { timeout: 30_000 });
+    expect(await page.textContent('#sync-status')).toMatch(/Not saved — HTTP 403: Scan is locked/);
+    expect(platform.store.get(different.id)).toBeUndefined();
 
     // A photo without a face: the slot says so, and the comparison names the image.
     const blank = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#8a8f99' } }).png().toBuffer();
