@@ -4,7 +4,7 @@
  */
 export { DEG, eyeDistance, eyeLineAngle, faceOutline, FACE_OUTLINE, insidePolygon } from './attributes/geometry.js';
 export { fitPose, headPose, poseAngles, POSE_WEIGHTS, DEPTH_SCALE, FRONTAL_TILT_DEG, type HeadPose, type PoseFit } from './attributes/pose.js';
-export { EYE_INPUT, eyeAspectRatio, eyeClosedProbability, prepareEyeInput } from './attributes/eyes.js';
+export { EYE_INPUT, eyeAspectRatio, eyeClosedProbability, mirrorEyeInput, prepareEyeInput } from './attributes/eyes.js';
 export { mouthGapRatio, mouthOpened, MOUTH_CLOSED_RATIO, MOUTH_WIDE_RATIO } from './attributes/mouth.js';
 export { faceLuminance } from './attributes/luminance.js';
 export { faceCellMask, faceOcclusion, occlusionInput, occlusionMap, OCC_GRID } from './attributes/occlusion.js';

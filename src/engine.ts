@@ -5,7 +5,7 @@
 import { alignFace, ALIGN_SIZE } from './align.js';
 import {
   alignedLuma, eyeClosedProbability, eyeDistance, EYE_INPUT, faceCellMask, faceLuminance, faceOcclusion, faceQuality,
-  headPose, mouthOpened, occlusionInput, prepareEyeInput, sharpness,
+  headPose, mirrorEyeInput, mouthOpened, occlusionInput, prepareEyeInput, sharpness,
 } from './attributes.js';
 import { calibratedSimilarity, PLATFORM_THRESHOLD } from './calibration.js';
 import { decodeDetections, DEFAULT_DECODE, DETECT_INPUT, prepareDetectInput, rankFaces, type Detection } from './detect.js';
@@ -98,19 +98,23 @@ export class FaceEngine {
 
   /** 68 points: a square crop of the detector box, then a second pass re-cut upright from those points. */
   async landmarks(img: RgbaImage, box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>): Promise<Landmarks68> {
-    const first = await this.landmarksIn(img, boxCrop(box));
-    return this.landmarksIn(img, refineCrop(first));
+    const first = await this.landmarksInCrop(img, boxCrop(box));
+    return this.landmarksInCrop(img, refineCrop(first));
   }
 
-  private async landmarksIn(img: RgbaImage, g: CropGeometry): Promise<Landmarks68> {
-    const crop = prepareLandmarkInput(img, g);
+  /** One landmark-model run on one crop (mirrored: the crop is flipped and the points mapped back). */
+  async landmarksInCrop(img: RgbaImage, g: CropGeometry, mirrored = false): Promise<Landmarks68> {
+    const crop = prepareLandmarkInput(img, g, mirrored);
     const out = await this.models.fr_landmark.run(crop.tensor, [1, 1, LANDMARK_INPUT, LANDMARK_INPUT]);
-    return decodeLandmarks(out.output, crop);
+    return decodeLandmarks(out.output, crop, mirrored);
   }
 
+  /** fr_eye on the eye crop and on its mirror image, averaged: the model is not symmetric (docs/attributes.md). */
   async eyeClosed(img: RgbaImage, pts: Landmarks68, eye: readonly number[]): Promise<number> {
-    const out = await this.models.fr_eye.run(prepareEyeInput(img, pts, eye), [1, 1, EYE_INPUT, EYE_INPUT]);
-    return eyeClosedProbability(out.output);
+    const crop = prepareEyeInput(img, pts, eye);
+    const a = await this.models.fr_eye.run(crop, [1, 1, EYE_INPUT, EYE_INPUT]);
+    const b = await this.models.fr_eye.run(mirrorEyeInput(crop), [1, 1, EYE_INPUT, EYE_INPUT]);
+    return (eyeClosedProbability(a.output) + eyeClosedProbability(b.output)) / 2;
   }
 
   async embed(alignedTensor: Float32Array): Promise<Float32Array> {

@@ -13,12 +13,14 @@ export interface LandmarkCrop {
   map: Affine;
 }
 
-/** A square crop for the landmark model: centre, side and in-plane angle, source pixels / radians. */
+/** A crop for the landmark model: centre, width and in-plane angle, source pixels / radians. */
 export interface CropGeometry {
   cx: number;
   cy: number;
   size: number;
   angle: number;
+  /** Height over width (default 1: square; the reference stretched the detector box instead). */
+  aspect?: number;
 }
 
 /**
@@ -62,10 +64,10 @@ export function refineCrop(pts: Landmarks68, scale = REFINE_SCALE): CropGeometry
 
 /** Crop-pixel → source map of a crop geometry, optionally mirrored left–right. */
 export function cropMap(g: CropGeometry, mirror = false): Affine {
-  const k = g.size / LANDMARK_INPUT, h = LANDMARK_INPUT / 2;
-  const c = Math.cos(g.angle) * k, s = Math.sin(g.angle) * k, m = mirror ? -1 : 1;
-  // source = centre + R(angle) · k · (m (u − h), v − h)
-  return [m * c, -s, g.cx - m * c * h + s * h, m * s, c, g.cy - m * s * h - c * h];
+  const k = g.size / LANDMARK_INPUT, ky = k * (g.aspect ?? 1), h = LANDMARK_INPUT / 2;
+  const c = Math.cos(g.angle), s = Math.sin(g.angle), m = mirror ? -k : k;
+  // source = centre + R(angle) · (m (u − h), ky (v − h))
+  return [m * c, -s * ky, g.cx - m * c * h + s * ky * h, m * s, c * ky, g.cy - m * s * h - c * ky * h];
 }
 
 export function prepareLandmarkInput(img: RgbaImage, g: CropGeometry, mirror = false, out?: Float32Array): LandmarkCrop {

@@ -24,6 +24,7 @@ export interface BackendInfo {
   /** Execution provider of each model (on WebGPU the tiny eye model stays on wasm). */
   executionProviders: Record<ModelName, string>;
   threads: number;
+  /** Always true: onnxruntime-web 1.30 ships only SIMD wasm builds, so a running backend has SIMD. */
   simd: boolean;
   crossOriginIsolated: boolean;
   models: Record<ModelName, string>;
