@@ -15,6 +15,8 @@ export interface DemoConfig {
   token: string;
   /** Kiosk mode: settings hidden, technical details collapsed, compare starts once both faces are in. */
   kiosk: boolean;
+  /** Sync timing from the URL only (`sync-backoff-ms`, `sync-poll-ms`): for tests, not remembered. */
+  sync?: { backoffMs?: number; pollMs?: number };
 }
 
 const KEY = 'face-compare-demo';
@@ -29,6 +31,7 @@ export function readConfig(url: URL = new URL(location.href)): DemoConfig {
     platformUrl: q.get('platform') ?? saved.platformUrl ?? '',
     token: q.get('token') ?? storage('session')?.getItem(`${KEY}:token`) ?? '',
     kiosk: q.has('kiosk') && q.get('kiosk') !== '0',
+    sync: { backoffMs: positive(q.get('sync-backoff-ms')), pollMs: positive(q.get('sync-poll-ms')) },
   };
 }
 
@@ -58,6 +61,11 @@ export function scrubTokenFromUrl(): void {
   if (!url.searchParams.has('token')) return;
   url.searchParams.delete('token');
   history.replaceState(history.state, '', url);
+}
+
+function positive(v: string | null): number | undefined {
+  const n = Number(v);
+  return v !== null && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 function safeJson(text: string | null): Partial<Record<'channel' | 'reference' | 'platformUrl', string>> {

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /** Wires the page: recognizer, the two capture slots, settings, comparison, result, sync. */
 import { createFaceRecognizer, PLATFORM_THRESHOLD, type CompareResult, type FaceRecognizer } from '../src/index.js';
 import { cameraSupported, createCamera } from './camera.js';
@@ -72,6 +73,7 @@ function currentConfig(): DemoConfig {
     platformUrl: fields.platformUrl.value.trim(),
     token: fields.token.value.trim(),
     kiosk: config.kiosk,
+    sync: config.sync,
   };
 }
 
@@ -104,20 +106,44 @@ async function compare() {
   }
 }
 
-// The REST client is loaded only once a platform URL is set (see sync.ts).
+// The store, the sync loop and the REST client are loaded only once a platform URL is set (sync.ts).
 let sync: { key: string; ready: Promise<ScanSaver> } | undefined;
-async function syncScan(scan: CompareResult, elapsedMs: number, cfg: DemoConfig) {
-  if (!cfg.platformUrl) return showSync({ state: 'off', message: 'not configured — the scan stays on this page' });
+let shownScan = '';
+function saver(cfg: DemoConfig): Promise<ScanSaver> {
   const key = `${cfg.platformUrl}\n${cfg.token}`;
   if (sync?.key !== key) {
+    void sync?.ready.then((s) => s.close(), () => undefined);
     const auth = cfg.token ? { getAccessToken: () => cfg.token } : undefined;
-    sync = { key, ready: import('./sync.js').then((m) => m.createScanSaver(cfg.platformUrl, auth)) };
+    const ready = import('./sync.js').then(async (m) => {
+      const s = await m.createScanSaver(cfg.platformUrl, auth, cfg.sync);
+      s.onOutbox((o) => {
+        const el = $('outbox');
+        Object.assign(el.dataset, { pending: o.pending, failed: o.failed, state: o.failed ? 'failed' : o.pending ? 'pending' : 'synced' });
+        el.textContent = m.describeOutbox(o);
+        el.hidden = false;
+      });
+      return s;
+    });
+    sync = { key, ready };
   }
+  return sync.ready;
+}
+async function syncScan(scan: CompareResult, elapsedMs: number, cfg: DemoConfig) {
+  shownScan = scan.id;
+  if (!cfg.platformUrl) return showSync({ state: 'off', message: 'not configured — the scan stays on this page' });
   try {
-    await (await sync.ready).save(scan, elapsedMs, showSync);
+    // Later updates of an earlier scan must not overwrite the status of the one on screen.
+    await (await saver(cfg)).save(scan, elapsedMs, (s) => shownScan === scan.id && showSync(s));
   } catch (e) {
     showSync({ state: 'failed', message: `Not saved — ${(e as Error).message}` });
   }
+}
+// Scans left pending by an earlier session (reload, crash, network loss) are sent from page load on.
+if (config.platformUrl) saver(config).catch((e) => Object.assign($('outbox'), { hidden: false, textContent: `Outbox unavailable: ${(e as Error).message}` }));
+// The app shell works offline after one online visit (sw/app-shell.ts; built as demo/sw.js). Builds
+// only, never the dev server. PROD follows NODE_ENV, which vitest sets to 'test' for the e2e build: MODE too.
+if ((import.meta.env.PROD || import.meta.env.MODE === 'production') && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('./sw.js', location.href)).catch((e) => console.warn('service worker not registered:', e));
 }
 
 function showPlatformSummary() {

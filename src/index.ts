@@ -3,6 +3,7 @@
  *   const fr = await createFaceRecognizer();
  *   const scan = await fr.compareFaces(file1, file2, { channel: 'WEB', reference: '0002' });
  */
+import workerUrl from '../workers/recognizer.worker.ts?worker&url';
 import { Comlink } from './browser/rpc.js';
 import { modelUrls } from './browser/assets.js';
 import { toPayload, type ImageInput } from './browser/inputs.js';
@@ -46,9 +47,25 @@ export interface FaceRecognizer {
   dispose(): Promise<void>;
 }
 
+/**
+ * Starts the recognizer worker through a one-line blob module that imports the bundled worker.
+ * Chromium aborts a module worker's script fetch when a service worker answers it from cache (the
+ * offline kiosk reload); a blob worker inherits the page's service worker, and its import goes
+ * through it. Where blob workers are not allowed (strict CSP), the direct URL is used.
+ */
+function spawnWorker(): Worker {
+  const url = new URL(workerUrl, globalThis.location?.href).href;
+  const opts: WorkerOptions = { type: 'module', name: 'face-recognizer' };
+  try {
+    return new Worker(URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' })), opts);
+  } catch {
+    return new Worker(url, opts);
+  }
+}
+
 export async function createFaceRecognizer(options: RecognizerOptions = {}): Promise<FaceRecognizer> {
   const opts = parseOptions(RecognizerOptionsSchema, options);
-  const worker = new Worker(new URL('../workers/recognizer.worker.ts', import.meta.url), { type: 'module', name: 'face-recognizer' });
+  const worker = spawnWorker();
   const remote = Comlink.wrap<WorkerApi>(worker);
   const isolated = globalThis.crossOriginIsolated === true;
   const numThreads = opts.numThreads ?? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1));

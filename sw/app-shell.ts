@@ -39,12 +39,14 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fetch(req).then(async (res) => {
       if (res.ok) await (await caches.open(CACHE)).put(req, res.clone());
       return res;
-    }).catch(async () => (await caches.match(req, { ignoreSearch: true })) ?? (await caches.match(new URL('index.html', base).href)) ?? Response.error()));
+    }).catch(async () => (await caches.match(req, { ignoreSearch: true, ignoreVary: true })) ?? (await caches.match(new URL('index.html', base).href, { ignoreVary: true })) ?? Response.error()));
     return;
   }
   // Hashed assets never change: cache first, and keep anything fetched later (e.g. the WebGPU runtime).
+  // ignoreVary: servers (vite preview among them) answer `Vary: Origin`, and the page's module scripts
+  // are requested with an Origin header that the precache requests did not have.
   event.respondWith((async () => {
-    const hit = await caches.match(req);
+    const hit = await caches.match(req, { ignoreVary: true });
     if (hit) return hit;
     const res = await fetch(req);
     if (res.ok && res.type === 'basic') await (await caches.open(CACHE)).put(req, res.clone());
