@@ -4,6 +4,7 @@
  * AFW (landmarks, pose, real occlusions), Yale (eyes, mouth, light), LFW View 1 test (occlusion,
  * quality and verification accuracy split by quality). Takes ~10 minutes on 2 cores.
  */
+import { exactFaceLuminance } from './lib/reference.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
@@ -307,16 +308,7 @@ if (want('luminance')) {
   for (const [side, normal] of paired) darker.push((await yale(side)).face.face_luminance / (await yale(normal)).face.face_luminance);
   console.log(`Side-lit photos against the same subject's "normal" photo: face_luminance ratio median ${f(median(darker))} (${darker.filter((x) => x < 1).length}/${darker.length} darker).\n`);
   // Brute force: every source pixel inside the outline, no grid.
-  const direct = (img: RgbaImage, pts: Landmarks68) => {
-    const poly = faceOutline(pts);
-    let s = 0, n = 0;
-    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) {
-      if (!insidePolygon(x + 0.5, y + 0.5, poly)) continue;
-      const i = 4 * (y * img.width + x);
-      s += 0.299 * img.data[i] + 0.587 * img.data[i + 1] + 0.114 * img.data[i + 2]; n++;
-    }
-    return s / n;
-  };
+  const direct = exactFaceLuminance;
   const diffs: number[] = [], ratios = new Map<number, number[]>();
   for (const im of lfwImages.slice(0, 60)) {
     const img = (await decodeNodeImage(`${LFW}images/${im}`)).image;
