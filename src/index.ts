@@ -53,19 +53,21 @@ export interface FaceRecognizer {
  * offline kiosk reload); a blob worker inherits the page's service worker, and its import goes
  * through it. Where blob workers are not allowed (strict CSP), the direct URL is used.
  */
-function spawnWorker(): Worker {
+function spawnWorker(): { worker: Worker; release(): void } {
   const url = new URL(workerUrl, globalThis.location?.href).href;
   const opts: WorkerOptions = { type: 'module', name: 'face-recognizer' };
+  const boot = URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' }));
   try {
-    return new Worker(URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' })), opts);
+    return { worker: new Worker(boot, opts), release: () => URL.revokeObjectURL(boot) };
   } catch {
-    return new Worker(url, opts);
+    URL.revokeObjectURL(boot);
+    return { worker: new Worker(url, opts), release: () => undefined };
   }
 }
 
 export async function createFaceRecognizer(options: RecognizerOptions = {}): Promise<FaceRecognizer> {
   const opts = parseOptions(RecognizerOptionsSchema, options);
-  const worker = spawnWorker();
+  const { worker, release } = spawnWorker();
   const remote = Comlink.wrap<WorkerApi>(worker);
   const isolated = globalThis.crossOriginIsolated === true;
   const numThreads = opts.numThreads ?? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 1) - 1));
@@ -80,6 +82,8 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
   } catch (e) {
     worker.terminate();
     throw e instanceof FaceError ? e : new FaceError('MODEL_LOAD', `cannot start the recognizer: ${(e as Error).message}`);
+  } finally {
+    release(); // the worker has loaded (or failed): the bootstrap URL is no longer needed
   }
   let disposed = false;
   const last: FaceRecognizer['last'] = {};
