@@ -70,11 +70,12 @@ interface PageResult {
 // The in-page routine is plain JS sent as text, so no bundler helper can leak into it.
 const PAGE_BENCH = readFileSync(new URL('./bench-page.js', import.meta.url), 'utf8').replace(/^\/\/.*\n/gm, '').trim();
 
-/** SwiftShader WebGPU takes seconds per compare: its memory check runs 20 compares, not 500. */
-const heapRunsFor = (spec: BackendSpec) => (spec.name === 'webgpu' ? Math.min(HEAP_RUNS, 20) : HEAP_RUNS);
+/** SwiftShader WebGPU takes seconds per compare: 5 timed runs and 10 for the memory check. */
+const heapRunsFor = (spec: BackendSpec) => (spec.name === 'webgpu' ? Math.min(HEAP_RUNS, 10) : HEAP_RUNS);
+const runsFor = (spec: BackendSpec) => (spec.name === 'webgpu' ? Math.min(RUNS, 5) : RUNS);
 
 function pageBench(page: Page, spec: BackendSpec): Promise<PageResult> {
-  const args = { options: spec.options, runs: RUNS, heapRuns: heapRunsFor(spec) };
+  const args = { options: spec.options, runs: runsFor(spec), heapRuns: heapRunsFor(spec) };
   return page.evaluate(`(${PAGE_BENCH})(${JSON.stringify(args)})`) as Promise<PageResult>;
 }
 
