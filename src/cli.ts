@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { calibratedSimilarity, PLATFORM_THRESHOLD } from './calibration.js';
 import { cosine } from './embed.js';
-import { FaceError, isFaceError } from './errors.js';
+import { FaceError, isFaceError, withImage } from './errors.js';
 import { bestThreshold, ratesAt, rocAuc, tarAtFar, type ScoredPair } from './metrics.js';
 import { createFaceRecognizer, type NodeFaceRecognizer } from './node.js';
 import { readPairsCsv as readPairs, type PairRow } from './pairs.js';
@@ -38,8 +38,8 @@ async function* scorePairs(fr: NodeFaceRecognizer, pairs: PairRow[], root: strin
   };
   for (const pair of pairs) {
     try {
-      const ea = await embedding(pair.a).catch((e) => { throw withImageIndex(e, 1); });
-      const eb = await embedding(pair.b).catch((e) => { throw withImageIndex(e, 2); });
+      const ea = await embedding(pair.a).catch((e) => { throw withImage(e, 1); });
+      const eb = await embedding(pair.b).catch((e) => { throw withImage(e, 2); });
       const cos = cosine(ea, eb);
       const sim = calibratedSimilarity(cos);
       yield { ...pair, cosine: cos, compare_similarity: sim, compare_result: sim >= threshold ? 'Same person' : 'Different person' };
@@ -47,10 +47,6 @@ async function* scorePairs(fr: NodeFaceRecognizer, pairs: PairRow[], root: strin
       yield { ...pair, error: errorJson(e) };
     }
   }
-}
-
-function withImageIndex(e: unknown, image: number) {
-  return isFaceError(e) ? new FaceError(e.code, e.message, { ...e.details, image }) : e;
 }
 
 function errorJson(e: unknown): { code: string; message: string } {

@@ -81,7 +81,7 @@ export class FaceEngine {
   /** One run per model on a blank input: the first real call then pays no kernel set-up. */
   private async warmUp(): Promise<void> {
     const blank = (n: number) => new Float32Array(n);
-    await this.models.fr_detect.run(blank(3 * DETECT_INPUT.height * DETECT_INPUT.width), [1, 3, DETECT_INPUT.height, DETECT_INPUT.width]);
+    await this.models.fr_detect.run(this.detectBuffer, [1, 3, DETECT_INPUT.height, DETECT_INPUT.width]);
     await this.models.fr_landmark.run(blank(LANDMARK_INPUT * LANDMARK_INPUT), [1, 1, LANDMARK_INPUT, LANDMARK_INPUT]);
     await this.models.fr_eye.run(blank(EYE_INPUT * EYE_INPUT), [1, 1, EYE_INPUT, EYE_INPUT]);
     await this.models.fr_feature.run(blank(3 * ALIGN_SIZE * ALIGN_SIZE), [1, 3, ALIGN_SIZE, ALIGN_SIZE]);
