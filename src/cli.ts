@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * face-compare CLI.
- *   compare A B [--channel WEB] [--reference R] [--threshold T]   → the platform JSON
+ *   compare A B [--channel WEB] [--reference R] [--threshold T] [--min-quality Q] → the platform JSON
  *   analyze IMG [IMG…]                                             → {"image", "faces"} per line
  *   batch PAIRS.csv [--root DIR]                                   → one JSON line per pair
  *   eval PAIRS.csv [--root DIR]                                    → verification figures
@@ -18,7 +18,7 @@ import { createFaceRecognizer, type NodeFaceRecognizer } from './node.js';
 import { readPairsCsv as readPairs, type PairRow } from './pairs.js';
 
 const USAGE = `usage: face-compare <command> …
-  compare A B [--channel WEB|MOBILE|OTHER] [--reference R] [--threshold T]
+  compare A B [--channel WEB|MOBILE|OTHER] [--reference R] [--threshold T] [--min-quality Q]
   analyze IMG [IMG…]
   batch PAIRS.csv [--root DIR] [--threshold T]
   eval PAIRS.csv [--root DIR] [--threshold T]`;
@@ -61,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       channel: { type: 'string', default: 'WEB' },
       reference: { type: 'string', default: '' },
       threshold: { type: 'string' },
+      'min-quality': { type: 'string' },
       root: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'compare': {
-        const r = await fr.compareFaces(args[0], args[1], { channel: values.channel as 'WEB', reference: values.reference, threshold });
+        const minQuality = values['min-quality'] === undefined ? undefined : Number(values['min-quality']);
+        const r = await fr.compareFaces(args[0], args[1], { channel: values.channel as 'WEB', reference: values.reference, threshold, minQuality });
         process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         return 0;
       }

@@ -134,12 +134,12 @@ export class FaceEngine {
     return faces;
   }
 
-  /** The subject of one image: confidence-weighted largest face; NO_FACE / MULTIPLE_FACES as asked. */
+  /** The subject of one image (rankFaces: central, then confidence-weighted largest); NO_FACE / MULTIPLE_FACES as asked. */
   async mainFace(input: PreparedImage, options: AnalyzeOptions = {}): Promise<AnalyzedFace> {
     const opts = parseOptions(AnalyzeOptionsSchema, options);
     this.timings = { ...FIRST_STAGE_TIMINGS };
     const sw = new Stopwatch();
-    const dets = rankFaces(await this.detect(input.image, opts.minScore));
+    const dets = rankFaces(await this.detect(input.image, opts.minScore), input.image.width, input.image.height);
     this.timings.detect = sw.lap();
     if (dets.length === 0) throw new FaceError('NO_FACE', 'no face found in the image');
     if (dets.length > 1 && opts.rejectMultipleFaces) {
@@ -160,6 +160,12 @@ export class FaceEngine {
         throw withImage(e, i + 1);
       }
       addTimings(timings, this.timings);
+      const quality = faces[i].face.face_quality;
+      if (opts.minQuality !== undefined && quality < opts.minQuality) {
+        throw new FaceError('LOW_QUALITY', `face ${i + 1} has quality ${quality.toFixed(2)}, below minQuality ${opts.minQuality}`, {
+          image: i + 1, quality, minQuality: opts.minQuality,
+        });
+      }
     }
     const sw = new Stopwatch();
     const [e1, e2] = [await this.embed(faces[0].alignedTensor), await this.embed(faces[1].alignedTensor)];

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'MODEL_INTEGRITY',
   'DISPOSED',
   'INTERNAL',
+  'LOW_QUALITY',
 ] as const;
 export type FaceErrorCode = (typeof ERROR_CODES)[number];
 

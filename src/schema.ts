@@ -52,6 +52,11 @@ export const CompareOptionsSchema = AnalyzeOptionsSchema.extend({
   reference: z.string().max(256).default(''),
   /** Decision threshold on compare_similarity; the platform's is 0.7. */
   threshold: z.number().min(0).max(1).optional(),
+  /**
+   * Refuse (LOW_QUALITY) instead of answering when either face's face_quality is below this (0–1).
+   * Off by default, like the platform; docs/accuracy.md measures what each value costs and saves.
+   */
+  minQuality: z.number().min(0).max(1).optional(),
 });
 
 export type Point = z.infer<typeof PointSchema>;

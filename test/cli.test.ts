@@ -63,5 +63,8 @@ describe('face-compare CLI', () => {
     const bad = await run('compare', LFW + SAME[0], '/nonexistent.jpg');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stderr)).toMatchObject({ code: 'IMAGE_DECODE' });
+    const badQuality = await run('compare', LFW + SAME[0], LFW + SAME[1], '--min-quality', '2');
+    expect(badQuality.code).toBe(2);
+    expect(JSON.parse(badQuality.stderr)).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/minQuality/) });
   });
 });

@@ -81,6 +81,18 @@ describe('options', () => {
     expect(r.face1.landmark_68).toHaveLength(68);
   });
 
+  it('LOW_QUALITY only when minQuality is set and a face falls below it', async () => {
+    // The same photo blurred (3 px): still a face, but one the quality score rates near 0.
+    const blurred = await sharp(B).blur(3).jpeg().toBuffer();
+    const [q] = (await fr.analyze(blurred)).map((f) => f.face_quality);
+    expect(q).toBeLessThan(0.5);
+    const e = await codeOf(fr.compareFaces(A, blurred, { minQuality: 0.5 }));
+    expect(e).toMatchObject({ code: 'LOW_QUALITY', image: 2 });
+    expect(e.message).toMatch(/quality/);
+    expect((await fr.compareFaces(A, blurred)).face2.face_quality).toBeCloseTo(q, 6);
+    expect((await fr.compareFaces(A, B, { minQuality: 0.5 })).compare_result).toBe('Same person');
+  });
+
   it('the recognizer still works after every error', async () => {
     expect((await fr.compareFaces(A, B)).compare_result).toBe('Same person');
   });

@@ -133,6 +133,19 @@ describe('compareFaces', () => {
     together.forEach((r, i) => expect(r.cosine).toBeCloseTo(alone[i], 6));
   });
 
+  it('takes the face at the image centre as the subject, not a larger one beside it', async () => {
+    // Christine_Todd_Whitman_0005: she is centred; a man's face beside her is larger (LFW test pair,
+    // Different person under a "largest face" rule).
+    const group = `${LFW}Christine_Todd_Whitman/Christine_Todd_Whitman_0005.jpg`;
+    const faces = await fr.analyze(group);
+    expect(faces.length).toBe(2);
+    const r = await fr.compareFaces(group, `${LFW}Christine_Todd_Whitman/Christine_Todd_Whitman_0006.jpg`);
+    expect(r.face1.x1).toBe(faces[1].x1); // the smaller of the two
+    expect(r.face1.x1).toBeLessThan(125);
+    expect(r.face1.x2).toBeGreaterThan(125);
+    expect(r.compare_result).toBe('Same person');
+  });
+
   it('reports faces in source pixels whatever the working resolution', async () => {
     // deepface photos are up to 4 MP; the pipeline works at ≤ 2048 px and maps back.
     const [face] = await fr.analyze(`${DEEPFACE}img1.jpg`);
