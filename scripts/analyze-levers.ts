@@ -292,3 +292,31 @@ if (process.argv.includes('--errors') && data.test) {
     console.log('| ' + row.join(' | ') + ' |');
   }
 }
+
+// Pose- and quality-aware scoring: a logistic regression on train over the cosine and what makes
+// same-person cosines drop (pose difference, quality, occlusion), so the decision threshold moves
+// with them.
+{
+  type Attr = FaceRec & { pitch: number; face_occlusion: number };
+  const subject = (n: SetName, p: string) => { const r = data[n]!.get(p)!; return CHOICE['centre-first'](r.faces!, r.size!) as Attr; };
+  const FEATURES: Record<string, (a: Attr, b: Attr, cos: number) => number[]> = {
+    'Δyaw, Δpitch': (a, b, c) => [c, Math.abs(a.yaw - b.yaw) / 30, Math.abs(a.pitch - b.pitch) / 30],
+    'Δpose, min quality, max occlusion': (a, b, c) => [c, Math.abs(a.yaw - b.yaw) / 30, Math.abs(a.pitch - b.pitch) / 30, Math.min(a.face_quality, b.face_quality), Math.max(a.face_occlusion, b.face_occlusion)],
+    'cos × (Δpose, quality)': (a, b, c) => { const d = Math.abs(a.yaw - b.yaw) / 30 + Math.abs(a.pitch - b.pitch) / 30; const q = Math.min(a.face_quality, b.face_quality); return [c, d, q, c * d, c * q]; },
+  };
+  for (const [label, f] of Object.entries(FEATURES)) {
+    const feats = (n: SetName) => score(n, data[n]!, 'centre-first', 'base').map((p) => ({ ...p, x: f(subject(n, p.a), subject(n, p.b), p.score) }));
+    const train = feats('train');
+    const w = logistic(train.map((p) => p.x), train.map((p) => p.same));
+    const lin = (ps: ReturnType<typeof feats>) => ps.map((p) => ({ ...p, score: p.x.reduce((s, v, i) => s + v * w[i], 0) }));
+    const t = lin(train);
+    const { threshold, accuracy } = bestThreshold(t);
+    const row = [`pose/quality-aware: ${label}`, threshold.toFixed(3), pct(accuracy), rocAuc(t).toFixed(4)];
+    for (const n of ['test', 'deepface', 'yale'] as SetName[]) {
+      const s = lin(feats(n));
+      const r = ratesAt(s, threshold);
+      row.push(`${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4));
+    }
+    console.log('| ' + row.join(' | ') + ' |');
+  }
+}
