@@ -98,20 +98,34 @@ function trainMean(choice: string, variant: string): Float32Array {
   return m;
 }
 
-function report(label: string, choice: string, variant: string, centre = false) {
-  const mean = centre ? trainMean(choice, variant) : undefined;
-  const post = mean ? (v: Float32Array) => norm(v.map((x, i) => x - mean[i])) : undefined;
-  const train = score('train', data.train!, choice, variant, post);
+const REPORTED: SetName[] = ['test', 'deepface', 'yale'];
+
+/**
+ * One table row: the threshold with the best train accuracy, applied unchanged to the reported sets
+ * (those in `sets` with data; '–' for the others). Returns the threshold.
+ */
+function printRow(label: string, scoredOn: (n: SetName) => ScoredPair[], sets: SetName[] = REPORTED): number {
+  const train = scoredOn('train');
   const { threshold, accuracy } = bestThreshold(train);
   const row: string[] = [label, threshold.toFixed(4), pct(accuracy), rocAuc(train).toFixed(4)];
-  for (const n of ['test', 'deepface', 'yale'] as SetName[]) {
-    if (!data[n]) { row.push('–', '–', '–'); continue; }
-    const s = score(n, data[n]!, choice, variant, post);
+  for (const n of REPORTED) {
+    if (!sets.includes(n) || !data[n]) { row.push('–', '–', '–'); continue; }
+    const s = scoredOn(n);
     const r = ratesAt(s, threshold);
     row.push(`${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4));
   }
   console.log('| ' + row.join(' | ') + ' |');
+  return threshold;
 }
+
+function report(label: string, choice: string, variant: string, centre = false) {
+  const mean = centre ? trainMean(choice, variant) : undefined;
+  const post = mean ? (v: Float32Array) => norm(v.map((x, i) => x - mean[i])) : undefined;
+  printRow(label, (n) => score(n, data[n]!, choice, variant, post));
+}
+
+/** The shipped pipeline's scores: centre-first subject, base embedding. */
+const shipped = (n: SetName) => score(n, data[n]!, 'centre-first', 'base');
 
 console.log('| lever | train thr | train acc | train AUC | LFW test acc (FMR/FNMR) | TAR@1e-3 | AUC | deepface acc | TAR@1e-3 | AUC | Yale acc | TAR@1e-3 | AUC |');
 console.log('|' + ' --- |'.repeat(13));
@@ -123,20 +137,20 @@ report('flip + centred', 'weighted', 'flip', true);
 // Quality-aware refusal (minQuality → LOW_QUALITY): share of pairs answered and accuracy on those, at the
 // centre-first base threshold.
 {
-  const { threshold } = bestThreshold(score('train', data.train!, 'centre-first', 'base'));
+  const { threshold } = bestThreshold(shipped('train'));
   console.log('\n| minQuality | ' + (['test', 'deepface', 'yale'] as SetName[]).map((n) => `${n} answered | ${n} acc on answered`).join(' | ') + ' |');
   console.log('|' + ' --- |'.repeat(7));
   for (const q of [0, 0.1, 0.3, 0.5, 0.8]) {
     const row = [String(q)];
     for (const n of ['test', 'deepface', 'yale'] as SetName[]) {
-      const all = score(n, data[n]!, 'centre-first', 'base');
+      const all = shipped(n);
       const kept = all.filter((p) => Math.min(p.qa, p.qb) >= q);
       row.push(pct(kept.length / all.length), pct(ratesAt(kept, threshold).accuracy));
     }
     console.log('| ' + row.join(' | ') + ' |');
   }
   // Yale's side-lit photos (leftlight/rightlight) against any other condition of the same or another subject.
-  const lit = score('yale', data.yale!, 'centre-first', 'base').filter((p) => /(left|right)light/.test(p.a + p.b));
+  const lit = shipped('yale').filter((p) => /(left|right)light/.test(p.a + p.b));
   const r = ratesAt(lit, threshold);
   console.log(`\nYale pairs with a side-lit photo: ${lit.length}, accuracy ${pct(r.accuracy)} (FMR ${pct(r.fmr)}, FNMR ${pct(r.fnmr)}), AUC ${rocAuc(lit).toFixed(4)}`);
 }
@@ -157,17 +171,8 @@ if (existsSync(dlibFile)) {
     });
     const train = feats('train');
     const [w1, w2] = logistic(train.map((p) => [p.score, p.d]), train.map((p) => p.same));
-    const fused = (ps: (Scored & { d: number })[]) => ps.map((p) => ({ ...p, score: w1 * p.score + w2 * p.d }));
-    const dlibOnly = (ps: (Scored & { d: number })[]) => ps.map((p) => ({ ...p, score: -p.d }));
-    for (const [label, f] of [[`dlib alone (${choice})`, dlibOnly], [`ours + dlib (${choice}), w = ${w1.toFixed(1)}, ${w2.toFixed(1)}`, fused]] as const) {
-      const t = f(train);
-      const { threshold, accuracy } = bestThreshold(t);
-      const row = [label, threshold.toFixed(4), pct(accuracy), rocAuc(t).toFixed(4)];
-      const s = f(feats('test'));
-      const r = ratesAt(s, threshold);
-      row.push(`${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4));
-      console.log('| ' + row.join(' | ') + ' |');
-    }
+    printRow(`dlib alone (${choice})`, (n) => feats(n).map((p) => ({ ...p, score: -p.d })), ['test']);
+    printRow(`ours + dlib (${choice}), w = ${w1.toFixed(1)}, ${w2.toFixed(1)}`, (n) => feats(n).map((p) => ({ ...p, score: w1 * p.score + w2 * p.d })), ['test']);
   }
 }
 
@@ -179,7 +184,7 @@ for (const [label, file] of [['mfn', 'mfn.json'], ['MobileFace', 'mf.json']] as 
   if (!existsSync(join(dir, file)) || !data.test) continue;
   const other: Record<string, number[] | null> = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
-  const feats = (n: SetName) => score(n, data[n]!, 'centre-first', 'base').map((p) => {
+  const feats = (n: SetName) => shipped(n).map((p) => {
     const [a, b] = [other[p.a], other[p.b]];
     return { ...p, o: a && b ? cos(a, b) : -1 };
   });
@@ -191,15 +196,10 @@ for (const [label, file] of [['mfn', 'mfn.json'], ['MobileFace', 'mf.json']] as 
     [`${label} alone`, (ps) => ps.map((p) => ({ ...p, score: p.o }))],
     [`ours + ${label}, w = ${w1.toFixed(2)}, ${w2.toFixed(2)}`, (ps) => ps.map((p) => ({ ...p, score: w1 * p.score + w2 * p.o }))],
   ];
-  const verdicts: boolean[][] = [];
-  for (const [name, f] of rows) {
-    const t = f(train);
-    const { threshold, accuracy } = bestThreshold(t);
-    const s = f(test);
-    const r = ratesAt(s, threshold);
-    verdicts.push(s.map((p) => (p.score >= threshold) === p.same));
-    console.log('| ' + [name, threshold.toFixed(4), pct(accuracy), rocAuc(t).toFixed(4), `${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4)].join(' | ') + ' |');
-  }
+  const verdicts = rows.map(([name, f]) => {
+    const threshold = printRow(name, (n) => f(n === 'train' ? train : test), ['test']);
+    return f(test).map((p) => (p.score >= threshold) === p.same);
+  });
   const [ours, , fused] = verdicts;
   for (const [i, p] of test.entries()) {
     if (ours[i] && fused[i]) continue;
@@ -238,18 +238,17 @@ function solve(a: number[][], b: number[]): number[] {
   return x;
 }
 
-// Errors on LFW test at the base pipeline's train threshold, for inspection.
+// Errors of the shipped pipeline on LFW test at its train threshold, for inspection.
 if (process.argv.includes('--errors') && data.test) {
-  const { threshold } = bestThreshold(score('train', data.train!, 'weighted', 'base'));
-  for (const p of score('test', data.test, 'weighted', 'base')) {
+  const { threshold } = bestThreshold(shipped('train'));
+  for (const p of shipped('test')) {
     if ((p.score >= threshold) !== p.same) console.log(p.same ? 'FN' : 'FP', p.score.toFixed(3), p.a, p.b, `q ${p.qa.toFixed(2)} ${p.qb.toFixed(2)}`, `faces ${data.test.get(p.a)?.faces?.length} ${data.test.get(p.b)?.faces?.length}`);
   }
 }
 
 // The ceiling of threshold tuning: the best accuracy on test with the threshold chosen on test itself.
 {
-  const t = score('test', data.test!, 'centre-first', 'base');
-  const b = bestThreshold(t);
+  const b = bestThreshold(shipped('test'));
   console.log(`\nLFW test, centre-first, threshold chosen on test (a ceiling, not a result): ${pct(b.accuracy)} at ${b.threshold.toFixed(4)}`);
 }
 
@@ -277,19 +276,10 @@ if (process.argv.includes('--errors') && data.test) {
       }
       return stats.get(key)!;
     };
-    const norm2 = (n: SetName) => score(n, data[n]!, 'centre-first', 'base').map((p) => {
+    printRow(`AS-norm K=${K} (centre-first)`, (n) => shipped(n).map((p) => {
       const [[ma, sa], [mb, sb]] = [statsOf(n, p.a), statsOf(n, p.b)];
       return { ...p, score: ((p.score - ma) / sa + (p.score - mb) / sb) / 2 };
-    });
-    const train = norm2('train');
-    const { threshold, accuracy } = bestThreshold(train);
-    const row = [`AS-norm K=${K} (centre-first)`, threshold.toFixed(4), pct(accuracy), rocAuc(train).toFixed(4)];
-    for (const n of ['test', 'deepface', 'yale'] as SetName[]) {
-      const s = norm2(n);
-      const r = ratesAt(s, threshold);
-      row.push(`${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4));
-    }
-    console.log('| ' + row.join(' | ') + ' |');
+    }));
   }
 }
 
@@ -305,18 +295,9 @@ if (process.argv.includes('--errors') && data.test) {
     'cos × (Δpose, quality)': (a, b, c) => { const d = Math.abs(a.yaw - b.yaw) / 30 + Math.abs(a.pitch - b.pitch) / 30; const q = Math.min(a.face_quality, b.face_quality); return [c, d, q, c * d, c * q]; },
   };
   for (const [label, f] of Object.entries(FEATURES)) {
-    const feats = (n: SetName) => score(n, data[n]!, 'centre-first', 'base').map((p) => ({ ...p, x: f(subject(n, p.a), subject(n, p.b), p.score) }));
+    const feats = (n: SetName) => shipped(n).map((p) => ({ ...p, x: f(subject(n, p.a), subject(n, p.b), p.score) }));
     const train = feats('train');
     const w = logistic(train.map((p) => p.x), train.map((p) => p.same));
-    const lin = (ps: ReturnType<typeof feats>) => ps.map((p) => ({ ...p, score: p.x.reduce((s, v, i) => s + v * w[i], 0) }));
-    const t = lin(train);
-    const { threshold, accuracy } = bestThreshold(t);
-    const row = [`pose/quality-aware: ${label}`, threshold.toFixed(3), pct(accuracy), rocAuc(t).toFixed(4)];
-    for (const n of ['test', 'deepface', 'yale'] as SetName[]) {
-      const s = lin(feats(n));
-      const r = ratesAt(s, threshold);
-      row.push(`${pct(r.accuracy)} (${pct(r.fmr)}/${pct(r.fnmr)})`, pct(tarAtFar(s, 1e-3)), rocAuc(s).toFixed(4));
-    }
-    console.log('| ' + row.join(' | ') + ' |');
+    printRow(`pose/quality-aware: ${label}`, (n) => feats(n).map((p) => ({ ...p, score: p.x.reduce((s, v, i) => s + v * w[i], 0) })));
   }
 }
