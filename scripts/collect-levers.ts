@@ -55,7 +55,7 @@ for (const path of images) {
         base: await emb(f.alignedTensor),
         flip: await emb(crop(img, p5, { mirror: true })),
       };
-      // Variants only for the faces that can be chosen as the subject (at most the top 3 by area).
+      // The slower variants only for the largest face (nearly always the subject), to keep the run short.
       if ((rec.faces as unknown[]).length === 0) {
         e.corners = await emb(crop(img, corners));
         e.up = await emb(crop(img, p5, { dy: -2 }));
