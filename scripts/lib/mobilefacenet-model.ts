@@ -8,10 +8,10 @@
  * not what the network was trained on. scripts/eval-embedder.ts checks RGB against BGR on LFW train.
  */
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-web';
 import type { TensorSpec } from '../../src/image.js';
 import { REPO_ROOT } from './face-api-package.js';
 import { loadHumanModel, type HumanModelName } from './human-models-package.js';
+import { loadOnnxEmbedder, type EmbedderModel } from './onnx-embedder.js';
 import { decodeGraphWeights, tfjsGraphOnnx } from './tfjs-graph-onnx.js';
 
 export const EMBEDDER_INPUT = 'input';
@@ -42,24 +42,9 @@ export function convertHumanModel(name: HumanModelName): Uint8Array {
   return tfjsGraphOnnx(json, weights, { name, inputName: EMBEDDER_INPUT, outputName: EMBEDDER_OUTPUT, doc: DOC[name] });
 }
 
-export interface EmbedderModel {
-  /** Output of one NCHW [1, 3, 112, 112] tensor, as the graph gives it. */
-  embed(tensor: Float32Array): Promise<Float32Array>;
-  release(): Promise<void>;
-}
+export type { EmbedderModel } from './onnx-embedder.js';
 
-/** A wasm-EP session from model bytes or a file path. */
-export async function loadEmbedder(model: Uint8Array | string = MFN_MODEL_PATH): Promise<EmbedderModel> {
-  const opts: ort.InferenceSession.SessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
-  return {
-    async embed(tensor) {
-      const out = await session.run({ [EMBEDDER_INPUT]: new ort.Tensor('float32', tensor, [1, 3, 112, 112]) });
-      const d = out[EMBEDDER_OUTPUT];
-      const v = Float32Array.from(d.data as Float32Array);
-      d.dispose();
-      return v;
-    },
-    release: () => session.release(),
-  };
+/** A wasm-EP session from model bytes or a file path; output as the graph gives it. */
+export function loadEmbedder(model: Uint8Array | string = MFN_MODEL_PATH): Promise<EmbedderModel> {
+  return loadOnnxEmbedder(model, { input: EMBEDDER_INPUT, output: EMBEDDER_OUTPUT, dims: [1, 3, 112, 112] });
 }
