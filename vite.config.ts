@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * Builds sw/app-shell.ts as demo/sw.js (stable name, so the page can register it) and writes the
+ * Builds demo/sw.ts as demo/sw.js (stable name, so the page can register it) and writes the
  * list of every emitted file into it: the service worker precaches exactly what this build made.
  */
 function appShellServiceWorker(): Plugin {
@@ -12,7 +12,7 @@ function appShellServiceWorker(): Plugin {
     apply: 'build',
     options(opts) {
       const input = (opts.input ?? {}) as Record<string, string>;
-      if (typeof input === 'object' && !Array.isArray(input) && input.demo) opts.input = { ...input, sw: 'sw/app-shell.ts' };
+      if (typeof input === 'object' && !Array.isArray(input) && input.demo) opts.input = { ...input, sw: 'demo/sw.ts' };
     },
     outputOptions(out) {
       const entry = out.entryFileNames;
@@ -32,7 +32,7 @@ function appShellServiceWorker(): Plugin {
 
 /**
  * Cross-origin isolation (COOP + COEP) makes SharedArrayBuffer available, which onnxruntime-web
- * needs for multi-threaded wasm. Integrators must send the same two headers (README, "Threads").
+ * needs for multi-threaded wasm. Integrators send the same two headers (README, "Browser API").
  */
 export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -40,12 +40,13 @@ export const isolationHeaders = {
 };
 
 export default defineConfig({
-  // The demo page lives in demo/; the models and src/ are served from the repo root.
+  // The demo page lives in demo/ and imports 'face-compare-sdk': the built dist/ (npm run build),
+  // through the package's own exports, as an app would — no bundler settings for the SDK.
   root: '.',
   server: { headers: isolationHeaders, port: 5173, host: '127.0.0.1', open: '/demo/' },
   preview: { headers: isolationHeaders, port: 4173, host: '127.0.0.1' },
-  // Pre-bundling moves onnxruntime-web into .vite/deps, breaking its `new URL(…wasm, import.meta.url)`.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // Only for tools/bench's floor worker (research code bundled from source, with a dynamic import);
+  // the SDK's prebuilt workers need no worker setting.
   worker: { format: 'es' },
   plugins: [appShellServiceWorker()],
   build: {
@@ -57,6 +58,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The browser tests load the built package (dist/): rebuilt first when a source is newer.
+    globalSetup: ['test/setup/build-package.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     // The pipeline tests are CPU-bound and share 2 cores; one file at a time keeps them predictable.

@@ -4,7 +4,7 @@
  * The query wins over what was saved; the platform URL is kept in localStorage, the token only in
  * sessionStorage (it is removed from the address bar once read). See docs/demo.md.
  */
-import { CHANNELS, type Channel } from '../src/index.js';
+import { CHANNELS, type Channel } from 'face-compare-sdk';
 
 export interface DemoConfig {
   channel: Channel;
@@ -15,11 +15,20 @@ export interface DemoConfig {
   token: string;
   /** Kiosk mode: settings hidden, technical details collapsed, compare starts once both faces are in. */
   kiosk: boolean;
+  /**
+   * Liveness (`?liveness=`): 'show' (default) marks live / print on the camera and on photos;
+   * 'require' also lets face 2 be captured only once several consecutive frames are live, and
+   * compares with the SDK's check on face 2; 'off' never loads the liveness model.
+   */
+  liveness: LivenessMode;
   /** Sync timing from the URL only (`sync-backoff-ms`, `sync-poll-ms`): for tests, not remembered. */
   sync?: { backoffMs?: number; pollMs?: number };
 }
 
 const KEY = 'face-compare-demo';
+
+export const LIVENESS_MODES = ['off', 'show', 'require'] as const;
+export type LivenessMode = (typeof LIVENESS_MODES)[number];
 
 export function readConfig(url: URL = new URL(location.href)): DemoConfig {
   const saved = safeJson(storage('local')?.getItem(`${KEY}:settings`) ?? null);
@@ -31,6 +40,7 @@ export function readConfig(url: URL = new URL(location.href)): DemoConfig {
     platformUrl: q.get('platform') ?? saved.platformUrl ?? '',
     token: q.get('token') ?? storage('session')?.getItem(`${KEY}:token`) ?? '',
     kiosk: q.has('kiosk') && q.get('kiosk') !== '0',
+    liveness: (LIVENESS_MODES as readonly string[]).includes(q.get('liveness') ?? '') ? (q.get('liveness') as LivenessMode) : 'show',
     sync: { backoffMs: positive(q.get('sync-backoff-ms')), pollMs: positive(q.get('sync-poll-ms')) },
   };
 }

@@ -1,5 +1,5 @@
 /** Human-readable text for the result view: attribute rows, timings, backend. Pure, no DOM. */
-import type { BackendInfo, Face, StageTimings } from '../src/index.js';
+import type { BackendInfo, Face, StageTimings } from 'face-compare-sdk';
 
 export interface AttributeRow {
   label: string;
@@ -31,9 +31,9 @@ export const STAGES: readonly (keyof StageTimings)[] = ['decode', 'detect', 'lan
 
 export const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US')} ms`;
 
-/** "wasm · 1 thread · SIMD · cross-origin isolated", or "WebGPU · cross-origin isolated". */
+/** "wasm · 1 thread · SIMD · cross-origin isolated", or "WebGPU · cross-origin isolated" (onnxruntime-web ships only SIMD wasm builds). */
 export function describeBackend(info: BackendInfo): string {
-  const parts = info.backend === 'webgpu' ? ['WebGPU'] : ['wasm', `${info.threads} thread${info.threads === 1 ? '' : 's'}`, info.simd ? 'SIMD' : 'no SIMD'];
+  const parts = info.backend === 'webgpu' ? ['WebGPU'] : ['wasm', `${info.threads} thread${info.threads === 1 ? '' : 's'}`, 'SIMD'];
   parts.push(info.crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated');
   return parts.join(' · ');
 }

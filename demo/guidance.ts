@@ -3,7 +3,7 @@
  * decides whether the frame is fit to capture. Pure (no DOM), so it runs in Node tests on real
  * analyze() output. All thresholds live in GUIDANCE; docs/demo.md explains them.
  */
-import type { Face } from '../src/index.js';
+import type { Face } from 'face-compare-sdk';
 
 export const GUIDANCE = {
   /** A second face whose eye distance is at least this share of the main face's is a second person (smaller ones are background). */

@@ -2,7 +2,7 @@
  * Live analysis of a playing <video>: at most one frame in flight to the worker; frames that
  * arrive meanwhile are dropped, never queued, so the guidance stays current and the UI free.
  */
-import type { Face } from '../src/index.js';
+import type { Face } from 'face-compare-sdk';
 
 export interface AnalysedFrame {
   /** The exact pixels that were analysed; the owner of the result must close() it. */

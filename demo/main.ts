@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 /** Wires the page: recognizer, the two capture slots, settings, comparison, result, sync. */
-import { createFaceRecognizer, PLATFORM_THRESHOLD, type CompareResult, type FaceRecognizer } from '../src/index.js';
+import { createFaceRecognizer, PLATFORM_THRESHOLD, type CompareResult, type FaceRecognizer } from 'face-compare-sdk';
+import { progressView } from './load-progress.js';
 import { cameraSupported, createCamera } from './camera.js';
 import { readConfig, saveConfig, scrubTokenFromUrl, type DemoConfig } from './config.js';
 import { backendNote, describeBackend, ms } from './format.js';
@@ -35,6 +36,7 @@ const host: SlotHost = {
   get recognizer() { return fr; },
   camera,
   deviceId: () => cameraSelect.value || undefined,
+  liveness: config.liveness,
   cameraStarted(slot) {
     other(slot).stopCamera();
     void listCameras(); // device labels become readable once access is granted
@@ -73,6 +75,7 @@ function currentConfig(): DemoConfig {
     platformUrl: fields.platformUrl.value.trim(),
     token: fields.token.value.trim(),
     kiosk: config.kiosk,
+    liveness: config.liveness,
     sync: config.sync,
   };
 }
@@ -88,9 +91,11 @@ async function compare() {
   saveConfig(cfg);
   const t0 = performance.now();
   try {
-    const scan = await fr.compareFaces(a.source, b.source, { channel: cfg.channel, reference: cfg.reference });
+    // With ?liveness=require the SDK checks face 2 (the live capture) again: a print fails with SPOOF_SUSPECTED.
+    const liveness = cfg.liveness === 'require' ? 'image2' : 'off';
+    const { scan, timings } = await fr.compare(a.source, b.source, { channel: cfg.channel, reference: cfg.reference, liveness });
     const elapsedMs = performance.now() - t0;
-    renderResult({ scan, images: [a.image!, b.image!], threshold: PLATFORM_THRESHOLD, timings: fr.last.timings, elapsedMs, backend: fr.info() });
+    renderResult({ scan, images: [a.image!, b.image!], threshold: PLATFORM_THRESHOLD, timings, elapsedMs, backend: fr.info() });
     status.textContent = `Done in ${ms(elapsedMs)}.`;
     $('verdict').focus();
     $('result').scrollIntoView({ block: 'start' });
@@ -140,7 +145,7 @@ async function syncScan(scan: CompareResult, elapsedMs: number, cfg: DemoConfig)
 }
 // Scans left pending by an earlier session (reload, crash, network loss) are sent from page load on.
 if (config.platformUrl) saver(config).catch((e) => Object.assign($('outbox'), { hidden: false, textContent: `Outbox unavailable: ${(e as Error).message}` }));
-// The app shell works offline after one online visit (sw/app-shell.ts; built as demo/sw.js). Builds
+// The app shell works offline after one online visit (demo/sw.ts; built as demo/sw.js). Builds
 // only, never the dev server. PROD follows NODE_ENV, which vitest sets to 'test' for the e2e build: MODE too.
 if ((import.meta.env.PROD || import.meta.env.MODE === 'production') && 'serviceWorker' in navigator) {
   navigator.serviceWorker.register(new URL('./sw.js', location.href)).catch((e) => console.warn('service worker not registered:', e));
@@ -184,7 +189,7 @@ if (cameraSupported()) {
 }
 addEventListener('pagehide', () => camera.stop());
 
-createFaceRecognizer().then(
+createFaceRecognizer({ onProgress: progressView($<HTMLProgressElement>('load-progress'), $('engine')) }).then(
   (recognizer) => {
     fr = recognizer;
     const engine = $('engine');

@@ -1,5 +1,5 @@
 /** Drawing faces (box + 68 landmarks) over live video, captured stills and result crops. */
-import type { Face } from '../src/index.js';
+import type { Face } from 'face-compare-sdk';
 
 export const COLORS = { ok: '#1fd36b', warn: '#ffb300', point: '#ff3d6e' } as const;
 

@@ -1,5 +1,5 @@
 /** The result view: verdict and score, both faces marked, attributes, timings, backend, raw JSON. */
-import type { BackendInfo, CompareResult, StageTimings } from '../src/index.js';
+import type { BackendInfo, CompareResult, StageTimings } from 'face-compare-sdk';
 import { ATTRIBUTE_ROWS, backendNote, describeBackend, ms, STAGES } from './format.js';
 import { drawStill, faceView } from './overlay.js';
 import type { SaveStatus } from './sync.js';

@@ -2,8 +2,9 @@
  * One face to compare: taken from the camera (live guidance, capture when fit) or from a file
  * (picker or drag-and-drop), shown with its box and landmarks, retaken at will.
  */
-import type { Face, FaceRecognizer } from '../src/index.js';
+import { createLivenessGate, type Face, type FaceRecognizer, type LivenessGateDecision } from 'face-compare-sdk';
 import type { Camera } from './camera.js';
+import type { LivenessMode } from './config.js';
 import { guide, type Hint } from './guidance.js';
 import { startLiveAnalysis, type AnalysedFrame, type LiveLoop } from './live.js';
 import { COLORS, drawOverlay, drawStill } from './overlay.js';
@@ -15,6 +16,8 @@ export interface SlotHost {
   readonly camera: Camera;
   /** Device chosen in the picker, if any. */
   deviceId(): string | undefined;
+  /** Liveness marks ('show'), and a live gate on face 2's capture ('require'). */
+  readonly liveness: LivenessMode;
   /** The camera was opened for this slot (the host releases it from the other one). */
   cameraStarted(slot: CaptureSlot): void;
   /** The slot's image changed (set or cleared). */
@@ -32,13 +35,17 @@ export class CaptureSlot {
   private origin: 'camera' | 'file' | undefined;
   /** Bumped by every start, stop and new image, so a camera start that was overtaken while awaiting gives up. */
   private generation = 0;
-  private readonly el: Record<'root' | 'badge' | 'video' | 'overlay' | 'still' | 'hint' | 'camera' | 'capture' | 'retake' | 'file', HTMLElement>;
+  private readonly el: Record<'root' | 'badge' | 'video' | 'overlay' | 'still' | 'hint' | 'camera' | 'capture' | 'retake' | 'file' | 'liveness', HTMLElement>;
+  /** Consecutive live frames of the camera (the SDK's gate); reset by every camera start. */
+  private readonly gate = createLivenessGate();
+  /** Each analysed frame's live score (null: no face, or liveness off), read when the frame is shown. */
+  private readonly frameScores = new WeakMap<ImageBitmap, number | null>();
 
   constructor(readonly root: HTMLElement, readonly index: 1 | 2, private readonly host: SlotHost) {
     const q = <T extends HTMLElement>(sel: string) => root.querySelector(sel) as T;
     this.el = {
       root, badge: q('.slot-badge'), video: q('video'), overlay: q('.overlay'), still: q('.still'), hint: q('.hint'),
-      camera: q('.camera'), capture: q('.capture'), retake: q('.retake'), file: q('input[type=file]'),
+      camera: q('.camera'), capture: q('.capture'), retake: q('.retake'), file: q('input[type=file]'), liveness: q('.liveness'),
     };
     const name = `face ${index}`;
     root.id = `slot${index}`;
@@ -69,6 +76,9 @@ export class CaptureSlot {
   }
 
   get live(): boolean { return this.mode === 'live'; }
+
+  /** Face 2 is the live capture: with ?liveness=require it is captured only once the gate says live. */
+  private get livenessRequired(): boolean { return this.host.liveness === 'require' && this.index === 2; }
 
   /** Enables or disables the slot's controls (models loading, comparison running). */
   setEnabled(on: boolean): void {
@@ -103,9 +113,16 @@ export class CaptureSlot {
     this.say('Looking for a face…', 'info');
     this.render();
     if (had) this.host.changed(this, 'cleared');
+    this.gate.reset();
     this.loop = startLiveAnalysis(
       video,
-      (frame) => fr.analyze(frame),
+      async (frame) => {
+        const faces = await fr.analyze(frame);
+        // The liveness model is fetched on the first frame with a face, never with ?liveness=off.
+        const score = this.host.liveness !== 'off' && faces.length ? (await fr.liveness(frame).catch(() => undefined))?.score ?? null : null;
+        this.frameScores.set(frame, score);
+        return faces;
+      },
       (frame) => this.onFrame(frame),
       (e) => this.say(`Analysis failed: ${(e as Error).message}`, 'warn'),
     );
@@ -118,6 +135,7 @@ export class CaptureSlot {
     this.stopLoop();
     (this.el.video as HTMLVideoElement).srcObject = null;
     this.mode = 'empty';
+    this.markLiveness(undefined);
     this.say('', 'info');
     this.render();
   }
@@ -151,6 +169,11 @@ export class CaptureSlot {
       const h = guide(faces, image);
       this.showStill(faces, false);
       this.sayHint(h, h.photo);
+      // Photos are scored too: a print photographed or scanned is marked, never silently accepted.
+      if (this.host.liveness !== 'off' && faces.length) {
+        const r = await fr.liveness(file).catch(() => undefined);
+        if (this.source === file && r) this.markLiveness({ state: r.live ? 'live' : 'print', streak: 0, needed: 0, score: r.score });
+      }
     } catch (e) {
       if (this.source === file) this.say(`Could not analyse this photo: ${(e as Error).message}`, 'warn');
     }
@@ -172,14 +195,39 @@ export class CaptureSlot {
     const h = guide(frame.faces, frame.bitmap);
     drawOverlay(this.el.overlay as HTMLCanvasElement, frame.faces, frame.bitmap, h.ok ? COLORS.ok : COLORS.warn);
     this.root.dataset.faces = String(frame.faces.length);
-    (this.el.capture as HTMLButtonElement).disabled = !h.ok;
-    this.sayHint(h, h.live);
+    const liveness = this.host.liveness === 'off' ? undefined : this.gate.push(this.frameScores.get(frame.bitmap) ?? null);
+    if (liveness) this.markLiveness(liveness);
+    const gated = this.livenessRequired && liveness?.state !== 'live';
+    (this.el.capture as HTMLButtonElement).disabled = !h.ok || gated;
+    if (h.ok && gated && liveness) {
+      this.root.dataset.hint = `liveness-${liveness.state}`;
+      this.say(liveness.state === 'print' ? 'This looks like a printed photo: a live face is needed' : `Checking it is a live face… (${liveness.streak}/${liveness.needed})`, 'warn');
+    } else {
+      this.sayHint(h, h.live);
+    }
+  }
+
+  /** The live / print mark over the camera or the photo, with the score. */
+  private markLiveness(d: LivenessGateDecision | undefined): void {
+    const el = this.el.liveness;
+    if (!d || d.state === 'no-face') {
+      el.hidden = true;
+      delete this.root.dataset.liveness;
+      return;
+    }
+    const score = d.score === undefined ? '' : ` ${d.score.toFixed(2)}`;
+    el.textContent = d.state === 'live' ? `Live${score}` : d.state === 'print' ? `Print?${score}` : `Checking ${d.streak}/${d.needed}${score}`;
+    el.dataset.state = d.state;
+    el.title = 'Live score (1 = a live person, 0 = a printed photo); docs/liveness.md';
+    el.hidden = false;
+    this.root.dataset.liveness = d.state;
   }
 
   /** Keeps the analysed frame that was judged fit: what you capture is what was checked. */
   private capture(): void {
     const frame = this.latest;
     if (!frame || !guide(frame.faces, frame.bitmap).ok) return;
+    if (this.livenessRequired && this.gate.decision.state !== 'live') return;
     this.latest = undefined; // now owned by the slot as its source
     this.generation++;
     this.stopLoop();
@@ -202,6 +250,8 @@ export class CaptureSlot {
 
   private setSource(source: Blob | ImageBitmap | undefined, image: ImageBitmap | undefined): void {
     if (this.image && this.image !== image) this.image.close();
+    // A capture keeps the mark of the frame it was judged on; a new file or a cleared slot has none yet.
+    if (!(source !== undefined && source === image)) this.markLiveness(undefined);
     this.source = source;
     this.image = image;
     // What the slot holds, for integrators' scripts and tests: a file name, 'camera', or nothing.

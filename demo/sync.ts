@@ -8,7 +8,7 @@
 import {
   createPlatformClient, createScanSync, openScanStore,
   type CompareResult, type ScanStore, type ScanSync, type SyncStatus, type TokenProvider,
-} from '../src/index.js';
+} from 'face-compare-sdk';
 
 /** `queued`: kept on the device, to be sent later. */
 export type SaveState = 'off' | 'saving' | 'queued' | 'saved' | 'offline' | 'failed';

@@ -1,20 +1,21 @@
 /**
  * Each per-face field on labelled real faces with the real models: AFW (landmarks, pose), Yale
  * (eyes, mouth, light), LFW (occlusion, quality). Subsets keep this file near 30 s; the full
- * figures come from scripts/eval-attributes.ts (docs/attributes.md). Tolerances sit between the
+ * figures come from tools/attributes/eval-attributes.ts (docs/attributes.md). Tolerances sit between the
  * measured values and what a broken convention or model would give.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headPose } from '../src/attributes.js';
-import type { Detection } from '../src/detect.js';
-import type { AnalyzedFace, FaceEngine } from '../src/engine.js';
-import type { RgbaImage } from '../src/image.js';
-import { boxCrop, nme } from '../src/landmarks.js';
-import { rocAuc } from '../src/metrics.js';
-import { createNodeEngine, decodeNodeImage } from '../src/node.js';
-import { coverage, paint, regionShape, solid, type Region } from '../scripts/lib/occluders.js';
-import { downscale, fromPlanar, gaussianBlur, mirror, scaleBrightness, toPlanar } from '../scripts/lib/transforms.js';
+import { headPose } from '../src/pipeline/attributes/index.js';
+import type { Detection } from '../src/pipeline/detect.js';
+import type { AnalyzedFace, FaceEngine } from '../src/pipeline/engine.js';
+import type { RgbaImage } from '../src/pipeline/image.js';
+import { boxCrop } from '../src/pipeline/landmarks.js';
+import { nme } from './support/nme.js';
+import { rocAuc } from '../src/node/metrics.js';
+import { createNodeEngine, decodeNodeImage } from '../src/node/index.js';
+import { coverage, paint, regionShape, solid, type Region } from './support/occluders.js';
+import { downscale, fromPlanar, gaussianBlur, mirror, scaleBrightness, toPlanar } from './support/transforms.js';
 import { AFW, afwFaces, DATA, LFW } from './helpers.js';
 
 const YALE = `${DATA}yalefaces/images/`;
@@ -22,7 +23,7 @@ let engine: FaceEngine;
 beforeAll(async () => { engine = await createNodeEngine(); });
 afterAll(() => engine.dispose());
 
-const main = async (img: RgbaImage): Promise<AnalyzedFace> => engine.mainFace({ image: img, toSource: 1 });
+const main = async (img: RgbaImage): Promise<AnalyzedFace> => (await engine.mainFace({ image: img, toSource: 1 })).value;
 const load = async (path: string) => (await decodeNodeImage(path)).image;
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const lfwTest = [...new Set(readFileSync(`${DATA}lfw-view1/pairs_test.csv`, 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)))];
@@ -170,7 +171,7 @@ describe('occlusion and quality on LFW', () => {
     for (const k of [2, 24, 70]) {
       const p = await decodeNodeImage(`${AFW}images/${all[k].image}`);
       const box = matchBox(await engine.detect(p.image), all[k].points.flat().map((v) => v / p.toSource))!;
-      const got = (await engine.analyze(p)).find((x) => x.face.x1 === Math.round(box.x1 * p.toSource) && x.face.y1 === Math.round(box.y1 * p.toSource))!;
+      const got = (await engine.analyze(p)).value.find((x) => x.face.x1 === Math.round(box.x1 * p.toSource) && x.face.y1 === Math.round(box.y1 * p.toSource))!;
       occ.push(got.face.face_occlusion);
     }
     expect(Math.min(...occ)).toBeGreaterThan(Math.max(...faces.map((f) => f.face.face_occlusion).sort((a, b) => a - b).slice(0, 20)));

@@ -2,25 +2,25 @@
  * Attribute maths on real landmarks, no model runs: the platform's example response (its 68 points
  * and the values it reported), the AFW 300-W annotations and real photos' pixels.
  */
-import { exactFaceLuminance } from '../scripts/lib/reference.js';
+import { exactFaceLuminance } from './support/luminance-reference.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  eyeDistance, eyeLineAngle, faceLuminance, fitPose, headPose, mouthGapRatio, mouthOpened, poseAngles,
-} from '../src/attributes.js';
-import { solve, symmetricEigen, rodrigues, mul3 } from '../src/attributes/linalg.js';
-import { MEAN_FACE_3D } from '../src/attributes/mean-face.js';
-import { POSE_MODEL } from '../src/attributes/pose.js';
-import { featureMaps, OCC_CELLS, OCC_GRID } from '../src/attributes/occlusion.js';
-import { faceQuality, qualityFactors } from '../src/attributes/quality.js';
-import { FLIP_68 } from '../src/landmarks.js';
+  DEG, eyeDistance, eyeLineAngle, faceLuminance, fitPose, headPose, mouthGapRatio, mouthOpened, poseAngles,
+} from '../src/pipeline/attributes/index.js';
+import { solve, rodrigues, mul3 } from '../src/pipeline/attributes/linalg.js';
+import { symmetricEigen } from './support/eigen.js';
+import { MEAN_FACE_3D } from '../src/pipeline/attributes/mean-face.js';
+import { POSE_MODEL } from '../src/pipeline/attributes/pose.js';
+import { featureMaps, OCC_CELLS, OCC_GRID } from '../src/pipeline/attributes/occlusion.js';
+import { faceQuality, qualityFactors } from '../src/pipeline/attributes/quality.js';
+import { FLIP_68 } from '../src/pipeline/landmarks.js';
 import { afwFaces, DATA, LFW, loadRgba } from './helpers.js';
 
 const example = JSON.parse(readFileSync(`${DATA}../spec/compare_face.example.json`, 'utf8'));
 const platform = ['face1', 'face2'].map((k) => example[k]);
 const points = (f: { landmark_68: { x: number; y: number }[] }) => Float32Array.from(f.landmark_68.flatMap((p) => [p.x, p.y]));
 const mirrorPts = (p: ArrayLike<number>, W: number) => Float32Array.from({ length: 136 }, (_, i) => (i % 2 ? p[2 * FLIP_68[i >> 1] + 1] : W - p[2 * FLIP_68[i >> 1]]));
-const DEG = 180 / Math.PI;
 
 describe("the platform's example response as an oracle", () => {
   it('eye_dist is the distance between the eye centres (within 2.5 % of the platform)', () => {

@@ -1,22 +1,13 @@
-/** The CLI as a user runs it: `npm run cli -- …` (tsx on src/cli.ts). */
-import { execFile } from 'node:child_process';
+/** The CLI as a user runs it: `npm run cli -- …` (tsx on src/node/cli.ts). */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CompareResultSchema, FaceSchema } from '../src/schema.js';
+import { runCli } from './support/cli.js';
+import { CompareResultSchema, FaceSchema } from '../src/contract/result.js';
 import { LFW } from './helpers.js';
 
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', ['--import', 'tsx', 'src/cli.ts', ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = runCli;
 
 const SAME = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'];
 const DIFF = ['Andy_Roddick/Andy_Roddick_0001.jpg', 'Richard_Gephardt/Richard_Gephardt_0004.jpg'];

@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatformServer, type PlatformServer } from '../server/platform-server.js';
-import { CompareResultSchema, type CompareResult } from '../src/schema.js';
+import { startPlatformServer, type PlatformServer } from './platform-server/platform-server.js';
+import { CompareResultSchema, type CompareResult } from '../src/contract/result.js';
 import { startE2E, type E2E } from './e2e/browser.js';
 import { makeFakeCamera, type FakeCamera } from './e2e/fake-camera.js';
 import { DEEPFACE } from './helpers.js';
@@ -118,6 +118,8 @@ describe('demo page', () => {
     const { page, context, errors } = await openDemo();
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     expect(await page.textContent('#status')).toBe('Add face 1 and face 2 to compare.');
+    // The start-up progress bar (createFaceRecognizer's onProgress) ran to its end, then went away.
+    expect(await page.$eval('#load-progress', (p) => [(p as HTMLProgressElement).hidden, (p as HTMLProgressElement).value])).toEqual([true, 1]);
 
     // The platform is configured in the form this time (the camera test uses the query).
     await page.click('#platform summary');

@@ -5,8 +5,8 @@
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guide, GUIDANCE, type HintCode } from '../demo/guidance.js';
-import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node.js';
-import type { RgbaImage } from '../src/image.js';
+import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
+import type { RgbaImage } from '../src/pipeline/image.js';
 import { cameraFrameI420, i420ToRgba } from './e2e/fake-camera.js';
 import { AFW, DATA, DEEPFACE } from './helpers.js';
 

@@ -4,8 +4,10 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFaceRecognizer } from '../src/node.js';
-import { CompareResultSchema, FaceSchema } from '../src/schema.js';
+import { createFaceRecognizer } from '../src/node/index.js';
+import { CompareResultSchema, FaceSchema } from '../src/contract/result.js';
+import type { LoadProgress } from '../src/contract/options.js';
+import { MODELS, MODEL_NAMES } from '../src/runtime/manifest.js';
 import { routeData, startE2E, type E2E } from './e2e/browser.js';
 import { DATA, LFW } from './helpers.js';
 
@@ -38,8 +40,8 @@ describe('browser API (harness page)', () => {
       const out = [];
       for (const numThreads of [1, 2]) {
         const fr = await window.sdk.createFaceRecognizer({ numThreads });
-        const r = await fr.compareFaces(a, b);
-        out.push({ threads: fr.info().threads, cosine: fr.last.cosine, box: [r.face1.x1, r.face1.y1, r.face1.x2, r.face1.y2] });
+        const { scan: r, cosine } = await fr.compare(a, b);
+        out.push({ threads: fr.info().threads, cosine, box: [r.face1.x1, r.face1.y1, r.face1.x2, r.face1.y2] });
         await fr.dispose();
       }
       return out;
@@ -94,8 +96,7 @@ describe('browser API (harness page)', () => {
     const { scan, faces, cosine } = await page.evaluate(async ([a, b]) => {
       const fr = (window as any).fr;
       const [ba, bb] = await Promise.all([a, b].map(async (u) => (await fetch(u)).blob()));
-      const scan = await fr.compareFaces(ba, bb, { channel: 'WEB', reference: '0002' });
-      const cosine = fr.last.cosine;
+      const { scan, cosine } = await fr.compare(ba, bb, { channel: 'WEB', reference: '0002' });
       return { scan, cosine, faces: await fr.analyze(ba) };
     }, SAME.map((p) => `/data/lfw-view1/images/${p}`));
     expect(CompareResultSchema.parse(scan).compare_result).toBe('Same person');
@@ -168,6 +169,39 @@ describe('browser API (harness page)', () => {
     expect(r.afterTamper.sources['fr_feature.onnx']).toBe('refetch'); // the 4.9 MB embedder was corrupted
     expect(r.afterTamper.result).toBe('Same person');
     expect(Object.values(r.healed.sources)).toEqual(['cache', 'cache', 'cache', 'cache']);
+  });
+
+  it('reports start-up progress: model bytes up to their total, each session, warm-up, then ready', async () => {
+    const context = await e2e.browser.newContext(); // empty Cache Storage: the models are really downloaded
+    const fresh = await context.newPage();
+    await fresh.goto(`${e2e.url}test/e2e/harness.html`);
+    await fresh.waitForFunction(() => window.sdkReady === true);
+    const { events, invalid } = await fresh.evaluate(async () => {
+      const events: LoadProgress[] = [];
+      const fr = await window.sdk.createFaceRecognizer({ numThreads: 1, onProgress: (e) => events.push(e) });
+      await fr.dispose();
+      const invalid = await window.sdk.createFaceRecognizer({ onProgress: 42 as never }).then(() => 'ok', (e) => `${e.code}: ${e.message}`);
+      return { events, invalid };
+    });
+    await context.close();
+    const phases = events.map((e) => e.phase);
+    expect([...new Set(phases)]).toEqual(['download', 'compile', 'warmup', 'ready']);
+    expect(phases.lastIndexOf('compile')).toBeLessThan(phases.indexOf('warmup'));
+    expect(phases.filter((p) => p === 'ready')).toHaveLength(1);
+    expect(phases.at(-1)).toBe('ready');
+    const total = MODEL_NAMES.reduce((t, n) => t + MODELS[n].bytes, 0);
+    const downloads = events.filter((e) => e.phase === 'download');
+    expect(downloads.length).toBeGreaterThan(MODEL_NAMES.length); // per chunk, not per file
+    expect(downloads.every((e, i) => e.total === total && (i === 0 || e.loaded >= downloads[i - 1]!.loaded))).toBe(true);
+    expect(downloads.at(-1)!.loaded).toBe(total);
+    expect(events.filter((e) => e.phase === 'compile').map((e) => [e.file, e.loaded, e.total]))
+      .toEqual(MODEL_NAMES.map((n, i) => [MODELS[n].file, i, MODEL_NAMES.length]));
+    expect(invalid).toMatch(/^INVALID_OPTIONS: .*onProgress/);
+  });
+
+  it('a worker that cannot be loaded fails with MODEL_LOAD, not a wait forever', async () => {
+    const got = await page.evaluate(() => window.sdk.createFaceRecognizer({ assetBaseUrl: '/no-such-folder/' }).then(() => 'started', (e) => `${e.code}: ${e.message}`));
+    expect(got).toMatch(/^MODEL_LOAD: cannot start the recognizer worker .*\/no-such-folder\/recognizer\.worker\.js/);
   });
 
   it('dispose() terminates the worker and later calls fail with DISPOSED', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { RgbaImage } from '../src/image.js';
+import type { RgbaImage } from '../src/pipeline/image.js';
 
 /** Shared, labelled public data (../shared/data, see each set's SOURCE.md). */
 export const DATA = new URL('../../shared/data/', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignFace, ARCFACE_POINTS, similarityTransform } from '../src/align.js';
-import { applyAffine, downscaleToFit, invertAffine, letterbox, meanLuma, rectToGrid, warpToTensor, type Affine } from '../src/image.js';
+import { alignFace, ARCFACE_POINTS, similarityTransform } from '../src/pipeline/align.js';
+import { applyAffine, downscaleToFit, invertAffine, letterbox, meanLuma, rectToGrid, warpToTensor, type Affine } from '../src/pipeline/image.js';
 import { LFW, loadRgba } from './helpers.js';
 
 const RAW = { channels: [0, 1, 2], mean: [0], std: [1], border: 0 } as const;

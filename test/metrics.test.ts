@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedSimilarity, CALIBRATION, cosineForSimilarity, PLATFORM_THRESHOLD } from '../src/calibration.js';
-import { bestThreshold, ratesAt, rocAuc, tarAtFar } from '../src/metrics.js';
+import { calibratedSimilarity, CALIBRATION, cosineForSimilarity, PLATFORM_THRESHOLD } from '../src/contract/calibration.js';
+import { bestThreshold, ratesAt, rocAuc, tarAtFar } from '../src/node/metrics.js';
 
 describe('verification metrics', () => {
   const pairs = [

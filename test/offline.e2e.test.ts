@@ -6,8 +6,8 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatformServer, type PlatformServer } from '../server/platform-server.js';
-import { CompareResultSchema, type CompareResult } from '../src/schema.js';
+import { startPlatformServer, type PlatformServer } from './platform-server/platform-server.js';
+import { CompareResultSchema, type CompareResult } from '../src/contract/result.js';
 import { serveBuild } from './e2e/app-server.js';
 import { startE2E, type E2E } from './e2e/browser.js';
 import { LFW } from './helpers.js';

@@ -2,14 +2,15 @@
  * Each pipeline stage on real, labelled photos with the real models (Node, onnxruntime-web wasm).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALIGN_SIZE, ARCFACE_POINTS, alignFace } from '../src/align.js';
-import { FaceEngine, type PreparedImage } from '../src/engine.js';
-import { cosine } from '../src/embed.js';
-import { fivePoints, nme } from '../src/landmarks.js';
-import { rocAuc } from '../src/metrics.js';
-import { applyAffine } from '../src/image.js';
-import { createFaceRecognizer, createNodeEngine, decodeNodeImage, type NodeFaceRecognizer } from '../src/node.js';
-import { CompareResultSchema } from '../src/schema.js';
+import { ALIGN_SIZE, ARCFACE_POINTS, alignFace } from '../src/pipeline/align.js';
+import { FaceEngine, type PreparedImage } from '../src/pipeline/engine.js';
+import { cosine } from '../src/pipeline/similarity.js';
+import { fivePoints } from '../src/pipeline/landmarks.js';
+import { nme } from './support/nme.js';
+import { rocAuc } from '../src/node/metrics.js';
+import { applyAffine } from '../src/pipeline/image.js';
+import { createFaceRecognizer, createNodeEngine, decodeNodeImage, type NodeFaceRecognizer } from '../src/node/index.js';
+import { CompareResultSchema } from '../src/contract/result.js';
 import { AFW, afwFaces, csvPairs, DATA, DEEPFACE, LFW } from './helpers.js';
 
 let engine: FaceEngine;

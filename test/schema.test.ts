@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CompareResultSchema, FaceSchema } from '../src/schema.js';
+import { CompareResultSchema, FaceSchema } from '../src/contract/result.js';
 
 const example = JSON.parse(readFileSync(new URL('../../shared/spec/compare_face.example.json', import.meta.url), 'utf8'));
 

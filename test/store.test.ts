@@ -5,8 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createFaceRecognizer } from '../src/node.js';
-import type { CompareResult } from '../src/schema.js';
+import { createFaceRecognizer } from '../src/node/index.js';
+import type { CompareResult } from '../src/contract/result.js';
 import { createScanSync, openScanStore, StoreError, type ScanStore } from '../src/store/index.js';
 import { harness, type Harness } from './platform/support.js';
 import { LFW } from './helpers.js';

@@ -35,8 +35,8 @@ describe('WebGPU backend', () => {
       const out: Record<string, any> = {};
       for (const backend of ['wasm', 'webgpu'] as const) {
         const fr = await window.sdk.createFaceRecognizer({ backend, numThreads: 1 });
-        const scan = await fr.compareFaces(a, b);
-        out[backend] = { info: fr.info(), cosine: fr.last.cosine, face: scan.face1 };
+        const { scan, cosine } = await fr.compare(a, b);
+        out[backend] = { info: fr.info(), cosine, face: scan.face1 };
         await fr.dispose();
       }
       return out;

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
-// The recognizer worker: only wiring. The pipeline lives in src/.
-import { Comlink } from '../src/browser/rpc.js';
-import { createWorkerApi } from '../src/browser/worker-api.js';
+// The recognizer worker on onnxruntime-web's wasm-only build: only wiring. The pipeline lives in src/.
+import * as ort from 'onnxruntime-web/wasm';
+import { startWorker } from './start.js';
+import type { Ort } from '../src/runtime/session.js';
 
-Comlink.expose(createWorkerApi());
+startWorker({ wasm: async () => ort as unknown as Ort });

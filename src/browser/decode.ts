@@ -1,35 +1,58 @@
-/** Worker side: turns a payload into an RGBA buffer at working resolution (DOM-free). */
-import { prepareImage, WORKING_MAX_SIDE, type PreparedImage } from '../engine.js';
-import { FaceError } from '../errors.js';
-import { MAX_INPUT_PIXELS } from '../limits.js';
+/**
+ * Worker side: turns a payload into an RGBA buffer at working resolution (DOM-free). Encoded files
+ * go through the shared input policy first (contract/input-policy.ts: header size limit, SVG,
+ * truncation), then the browser's decoder, with EXIF orientation applied exactly once and alpha
+ * flattened over ALPHA_BACKGROUND, as Node does (docs/input-policy.md).
+ */
+import { prepareImage, type PreparedImage } from '../pipeline/engine.js';
+import { FaceError } from '../contract/errors.js';
+import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
+import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../contract/input-policy.js';
+import { withoutOrientation, type ImageHeader } from '../pipeline/image-header.js';
+import { flattenRgba, rotateFlipRgba } from '../pipeline/orient.js';
 import type { ImagePayload } from './inputs.js';
 
 export async function decodePayload(p: ImagePayload): Promise<PreparedImage> {
-  if (p.kind === 'rgba') {
-    if (p.width * p.height > MAX_INPUT_PIXELS) throw tooLarge(p.width, p.height);
-    return prepareImage({ width: p.width, height: p.height, data: p.data });
-  }
-  let bitmap: ImageBitmap;
+  if (p.kind === 'rgba') return prepareImage(flattenRgba(checkRgbaBuffer({ width: p.width, height: p.height, data: p.data }), ALPHA_BACKGROUND));
   if (p.kind === 'blob') {
-    try {
-      bitmap = await createImageBitmap(p.blob);
-    } catch {
-      throw new FaceError('IMAGE_DECODE', `not a decodable image (${p.blob.type || 'unknown type'}, ${p.blob.size} bytes)`);
-    }
-  } else {
-    bitmap = p.bitmap;
+    const bytes = new Uint8Array(await p.blob.arrayBuffer());
+    const header = admitEncodedImage(bytes, p.blob.type);
+    // A JPEG's EXIF orientation is applied by us, not the engine: the decoder gets a copy whose tag
+    // says 1, and readPixels turns the stored pixels in JS: the same pixels in every engine.
+    const turn = header?.orientationTag ? header.orientation : 1;
+    const blob = turn !== 1 ? new Blob([withoutOrientation(bytes, header!) as Uint8Array<ArrayBuffer>], { type: p.blob.type }) : p.blob;
+    // `plain` (VideoFrame read-back allowed): formats that cannot carry an orientation we did not
+    // neutralise (PNG's eXIf, WebP's and HEIF's are left to the decoder, so they take the canvas).
+    const plain = turn === 1 && !!header && ['jpeg', 'gif', 'bmp'].includes(header.format) && header.orientation === 1;
+    return decodeBitmap(await decodeBlob(blob, header), plain, turn);
   }
+  return decodeBitmap(p.bitmap, p.plain === true);
+}
+
+async function decodeBlob(blob: Blob, header: ImageHeader | undefined): Promise<ImageBitmap> {
+  try {
+    // 'from-image' explicitly: an orientation we did not neutralise (WebP, HEIF) is the decoder's to apply.
+    return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch {
+    throw undecodable(header, blob.type, blob.size);
+  }
+}
+
+/** A decoded bitmap (closed here) as the working-resolution, upright, opaque image. */
+async function decodeBitmap(bitmap: ImageBitmap, plain: boolean, turn = 1): Promise<PreparedImage> {
   try {
     const { width, height } = bitmap;
     if (!width || !height) throw new FaceError('IMAGE_DECODE', 'the image has no pixels');
-    if (width * height > MAX_INPUT_PIXELS) throw tooLarge(width, height);
-    const scale = Math.min(1, WORKING_MAX_SIDE / Math.max(width, height));
-    const w = Math.max(1, Math.round(width * scale)), h = Math.max(1, Math.round(height * scale));
+    assertPixelBudget(width, height);
+    const W = turn >= 5 ? height : width, H = turn >= 5 ? width : height;
+    const scale = Math.min(1, WORKING_MAX_SIDE / Math.max(W, H));
+    const w = Math.max(1, Math.round(W * scale)), h = Math.max(1, Math.round(H * scale));
     // Big images: the browser's native high-quality scaler shrinks in one pass, and we never hold
     // the full-size pixels in JS.
-    const working = scale < 1 ? await createImageBitmap(bitmap, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' }) : bitmap;
+    const sw = turn >= 5 ? h : w, sh = turn >= 5 ? w : h;
+    const working = scale < 1 ? await createImageBitmap(bitmap, { resizeWidth: sw, resizeHeight: sh, resizeQuality: 'high' }) : bitmap;
     try {
-      return { image: { width: w, height: h, data: await readPixels(working) }, toSource: width / w };
+      return { image: { width: w, height: h, data: await readPixels(working, turn, plain) }, toSource: W / w };
     } finally {
       if (working !== bitmap) working.close();
     }
@@ -39,30 +62,90 @@ export async function decodePayload(p: ImagePayload): Promise<PreparedImage> {
 }
 
 /**
- * RGBA pixels of a bitmap. VideoFrame.copyTo measured 2x faster than a canvas readback (19 vs 34 ms
- * for 640x480 in Chromium); the canvas path stays for browsers without WebCodecs.
+ * RGBA pixels of a bitmap, upright and opaque. VideoFrame.copyTo measured 2x faster than a canvas
+ * readback (19 vs 34 ms for 640x480 in Chromium), but it is only used when it cannot be wrong: a
+ * `plain` bitmap (no EXIF orientation: a file whose header says 1, a canvas or video frame), a
+ * frame without rotation/flip, every pixel opaque. Chromium 156 copies an EXIF-oriented bitmap's
+ * stored pixels: sideways for 5-8 (the frame says `rotation: 90`), and mirrored or upside down
+ * for 2-4 with no hint at all. Everything else is drawn on a canvas filled with ALPHA_BACKGROUND,
+ * which also composites transparency the way sharp's flatten does.
  */
-async function readPixels(bitmap: ImageBitmap): Promise<Uint8ClampedArray> {
-  if (typeof VideoFrame === 'function') {
+async function readPixels(bitmap: ImageBitmap, orientation: number, plain: boolean): Promise<Uint8ClampedArray> {
+  if (plain && orientation === 1 && typeof VideoFrame === 'function' && (await copyToIsExact())) {
     let frame: VideoFrame | undefined;
     try {
       frame = new VideoFrame(bitmap, { timestamp: 0 });
-      const buf = new Uint8ClampedArray(frame.allocationSize({ format: 'RGBA' }));
-      await frame.copyTo(buf, { format: 'RGBA' });
-      if (buf.length === bitmap.width * bitmap.height * 4) return buf;
+      const f = frame as VideoFrame & { rotation?: number; flip?: boolean };
+      // An RGB(A) frame copies exactly; a YUV one (WebKitGTK) would round-trip through chroma subsampling.
+      const rgb = /^(RGB|BGR)/.test(frame.format ?? '');
+      if (rgb && !f.rotation && !f.flip && frame.codedWidth === bitmap.width && frame.codedHeight === bitmap.height) {
+        const buf = new Uint8ClampedArray(frame.allocationSize({ format: 'RGBA' }));
+        await frame.copyTo(buf, { format: 'RGBA' });
+        if (buf.length === bitmap.width * bitmap.height * 4 && opaque(buf)) return buf;
+      }
     } catch {
       // Older WebCodecs without RGBA conversion: use the canvas.
     } finally {
       frame?.close();
     }
   }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new FaceError('INTERNAL', 'no 2D context in this worker');
-  ctx.drawImage(bitmap, 0, 0);
-  return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  // Drawn as stored, turned in JS afterwards: the same pixels in every engine.
+  const W = bitmap.width, H = bitmap.height;
+  // Its pixels are freed as soon as they are read: WebKit caps the pixel memory of live canvases.
+  const canvas = new OffscreenCanvas(W, H);
+  try {
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new FaceError('INTERNAL', 'no 2D context in this worker');
+    const { r, g, b } = ALPHA_BACKGROUND;
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(0, 0, W, H);
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, W, H).data;
+    // We painted an opaque background: anything else means the browser gave us no real canvas.
+    if (!opaque(data)) throw new FaceError('INTERNAL', `the browser could not allocate a ${W}x${H} canvas to read the pixels (canvas memory exhausted?)`);
+    if (orientation === 1) return data;
+    const { rotation, flip } = EXIF_TURNS[orientation];
+    return rotateFlipRgba({ width: W, height: H, data }, rotation, flip).data as Uint8ClampedArray;
+  } finally {
+    canvas.width = canvas.height = 0;
+  }
 }
 
-function tooLarge(w: number, h: number): FaceError {
-  return new FaceError('IMAGE_TOO_LARGE', `image is ${w}x${h} (${((w * h) / 1e6).toFixed(0)} MP); the limit is ${MAX_INPUT_PIXELS / 1e6} MP`);
+/** EXIF orientation as a clockwise rotation then a horizontal mirror (the WebCodecs order). */
+const EXIF_TURNS: Record<number, { rotation: number; flip: boolean }> = {
+  1: { rotation: 0, flip: false }, 2: { rotation: 0, flip: true }, 3: { rotation: 180, flip: false }, 4: { rotation: 180, flip: true },
+  5: { rotation: 90, flip: true }, 6: { rotation: 90, flip: false }, 7: { rotation: 270, flip: true }, 8: { rotation: 270, flip: false },
+};
+
+let copyToProbe: Promise<boolean> | undefined;
+/**
+ * Does VideoFrame.copyTo give exactly the canvas's pixels here? Checked once per worker on a small
+ * colour pattern; if not, the canvas is used. WebKitGTK 2.50's differ (a 16-bit PNG's face box
+ * moved 3 px), and using its VideoFrames in the worker left later decodes stretched or empty.
+ */
+function copyToIsExact(): Promise<boolean> {
+  copyToProbe ??= (async () => {
+    const c = new OffscreenCanvas(4, 4);
+    const g = c.getContext('2d', { willReadFrequently: true })!;
+    const colours = ['#ff0000', '#00ff00', '#0000ff', '#c86432', '#ffffff', '#000000', '#7f7f7f', '#1e90ff'];
+    colours.forEach((col, i) => { g.fillStyle = col; g.fillRect(i % 4, Math.floor(i / 4) * 2, 1, 2); });
+    const want = g.getImageData(0, 0, 4, 4).data;
+    const bitmap = await createImageBitmap(c);
+    const frame = new VideoFrame(bitmap, { timestamp: 0 });
+    try {
+      if (!/^(RGB|BGR)/.test(frame.format ?? '')) return false;
+      const got = new Uint8ClampedArray(frame.allocationSize({ format: 'RGBA' } as VideoFrameCopyToOptions));
+      await frame.copyTo(got, { format: 'RGBA' } as VideoFrameCopyToOptions);
+      return got.length === want.length && got.every((v, i) => v === want[i]);
+    } finally {
+      frame.close();
+      bitmap.close();
+    }
+  })().catch(() => false);
+  return copyToProbe;
+}
+
+function opaque(rgba: Uint8ClampedArray): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
 }

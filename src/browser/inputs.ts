@@ -2,8 +2,10 @@
  * Main-thread side of image inputs: everything a caller may pass becomes a payload the worker can
  * decode, moved by transfer where we own the data and never by a pixel copy on the UI thread.
  */
-import { FaceError } from '../errors.js';
-import type { RgbaImage } from '../image.js';
+import { FaceError } from '../contract/errors.js';
+import { checkRgbaBuffer } from '../contract/limits.js';
+import type { RgbaImage } from '../pipeline/image.js';
+import { rotateFlipRgba } from '../pipeline/orient.js';
 
 /** Every image input the browser API accepts. */
 export type ImageInput =
@@ -14,12 +16,14 @@ export type ImageInput =
   | HTMLCanvasElement
   | OffscreenCanvas
   | HTMLVideoElement
+  | VideoFrame
   | RgbaImage;
 
 /** What crosses to the worker. */
 export type ImagePayload =
   | { kind: 'blob'; blob: Blob }
-  | { kind: 'bitmap'; bitmap: ImageBitmap }
+  /** `plain`: made from pixels that carry no orientation (canvas, video), so any pixel read-back is upright. */
+  | { kind: 'bitmap'; bitmap: ImageBitmap; plain?: boolean }
   | { kind: 'rgba'; width: number; height: number; data: Uint8ClampedArray };
 
 const has = (name: string) => typeof (globalThis as Record<string, unknown>)[name] === 'function';
@@ -34,6 +38,9 @@ export async function toPayload(input: ImageInput): Promise<{ payload: ImagePayl
   if (has('ImageBitmap') && input instanceof ImageBitmap) {
     // The caller keeps their bitmap: it is cloned, not transferred.
     return { payload: { kind: 'bitmap', bitmap: input }, transfer: [] };
+  }
+  if (has('VideoFrame') && input instanceof VideoFrame) {
+    return uprightFrame(input);
   }
   if (has('HTMLVideoElement') && input instanceof HTMLVideoElement) {
     if (input.readyState < 2 || !input.videoWidth) throw new FaceError('IMAGE_DECODE', 'the video has no current frame yet');
@@ -53,20 +60,49 @@ export async function toPayload(input: ImageInput): Promise<{ payload: ImagePayl
   ) {
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(input);
+      // An <img> of an EXIF-rotated photo: upright, as the page shows it.
+      bitmap = await createImageBitmap(input, { imageOrientation: 'from-image' });
     } catch (e) {
       throw new FaceError('IMAGE_DECODE', `cannot read pixels from the element: ${(e as Error).message}`);
     }
-    return { payload: { kind: 'bitmap', bitmap }, transfer: [bitmap] };
+    return { payload: { kind: 'bitmap', bitmap, plain: !(has('HTMLImageElement') && input instanceof HTMLImageElement) }, transfer: [bitmap] };
   }
   if ('width' in input && 'height' in input && 'data' in input) {
-    const { width, height, data } = input as RgbaImage;
-    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || !data || data.length !== width * height * 4) {
-      throw new FaceError('IMAGE_DECODE', `an RGBA buffer needs width*height*4 bytes (got ${width}x${height}, ${data?.length} bytes)`);
-    }
+    const { width, height, data } = checkRgbaBuffer(input as RgbaImage);
     // Copy once so the caller's buffer stays usable, then transfer the copy.
     const copy = new Uint8ClampedArray(data);
     return { payload: { kind: 'rgba', width, height, data: copy }, transfer: [copy.buffer] };
   }
-  throw new FaceError('IMAGE_DECODE', 'unsupported image input: pass a Blob/File, ImageBitmap, ImageData, image/canvas/video element, OffscreenCanvas or {width, height, data}');
+  throw new FaceError('IMAGE_DECODE', 'unsupported image input: pass a Blob/File, ImageBitmap, ImageData, image/canvas/video element, OffscreenCanvas, VideoFrame or {width, height, data}');
+}
+
+type OrientedFrame = VideoFrame & { rotation?: number; flip?: boolean };
+
+/**
+ * A camera VideoFrame as the upright picture, as RGBA: its visible pixels copied out (copyTo, no
+ * canvas), then its `rotation` (clockwise) and `flip` (horizontal) applied once, in JS, so every
+ * engine gives the same pixels whatever it does with a frame's orientation when drawing it.
+ * (In WebKitGTK 2.50, transferring a bitmap made from a VideoFrame also broke the page's later
+ * canvas reads.) Engines without RGBA copyTo fall back to a bitmap of the frame.
+ */
+async function uprightFrame(frame: OrientedFrame): Promise<{ payload: ImagePayload; transfer: Transferable[] }> {
+  const rotation = frame.rotation ?? 0, flip = frame.flip === true;
+  const rect = frame.visibleRect;
+  try {
+    if (!rect) throw new Error('no visibleRect');
+    const data = new Uint8ClampedArray(rect.width * rect.height * 4);
+    await frame.copyTo(data, { format: 'RGBA', rect: { x: rect.x, y: rect.y, width: rect.width, height: rect.height } } as VideoFrameCopyToOptions);
+    const img = rotateFlipRgba(checkRgbaBuffer({ width: rect.width, height: rect.height, data }), rotation, flip);
+    const out = img.data as Uint8ClampedArray;
+    return { payload: { kind: 'rgba', width: img.width, height: img.height, data: out }, transfer: [out.buffer] };
+  } catch (e) {
+    if (e instanceof FaceError) throw e;
+  }
+  if (rotation || flip) throw new FaceError('IMAGE_DECODE', 'this browser cannot copy a rotated VideoFrame\'s pixels (VideoFrame.copyTo RGBA)');
+  try {
+    const bitmap = await createImageBitmap(frame);
+    return { payload: { kind: 'bitmap', bitmap, plain: true }, transfer: [bitmap] };
+  } catch (e) {
+    throw new FaceError('IMAGE_DECODE', `cannot read pixels from the VideoFrame: ${(e as Error).message}`);
+  }
 }

@@ -4,7 +4,7 @@
  * survive the trip and callers can switch on `err.code`.
  */
 import * as Comlink from 'comlink';
-import { FaceError } from '../errors.js';
+import { FaceError } from '../contract/errors.js';
 
 type ThrowHandler = Comlink.TransferHandler<unknown, unknown>;
 const original = Comlink.transferHandlers.get('throw') as ThrowHandler;

@@ -1,22 +1,28 @@
 /** What the worker exposes over comlink. Calls run one at a time: ORT sessions are not re-entrant. */
-import { FaceEngine } from '../engine.js';
-import { FaceError, withImage } from '../errors.js';
-import { MODELS, type ModelName } from '../manifest.js';
-import { loadModelBytes } from './model-cache.js';
-import type { ModelLoader } from '../models.js';
-import { createBackend, type BackendChoice } from './backend.js';
-import type { AnalyzeOptions, CompareOptions, CompareResult, Face } from '../schema.js';
-import { Stopwatch, type StageTimings } from '../timing.js';
-import { serialQueue } from '../serial.js';
+import { FaceEngine, type Comparison } from '../pipeline/engine.js';
+import { FaceError, withImage } from '../contract/errors.js';
+import { MODELS, MODEL_NAMES, type ModelName, type SdkModelName } from '../runtime/manifest.js';
+import { loadModelBytes } from '../runtime/model-cache.js';
+import type { ModelLoader } from '../runtime/session.js';
+import { createBackend, type BackendChoice, type OrtRuntimes } from '../runtime/backend.js';
+import type { AnalyzeOptions, CompareOptions, LoadProgress } from '../contract/options.js';
+import type { Face } from '../contract/result.js';
+import type { LivenessOptions } from '../contract/options.js';
+import type { LivenessResult } from '../contract/liveness.js';
+import { Stopwatch, type Timed } from '../runtime/timing.js';
+import { serialQueue } from '../runtime/queue.js';
+import { cancelledCalls } from '../runtime/calls.js';
 import { decodePayload } from './decode.js';
+import { Comlink } from './rpc.js';
 import type { ImagePayload } from './inputs.js';
 
 export interface WorkerConfig {
-  modelUrls: Record<ModelName, string>;
+  /** Start-up models, plus lazy ones (liveness) fetched on first use. */
+  modelUrls: Record<ModelName, string> & Partial<Record<SdkModelName, string>>;
   numThreads: number;
   backend: BackendChoice;
-  /** Optional override of where onnxruntime-web's .wasm files live. */
-  wasmPaths?: string;
+  /** onnxruntime-web's .wasm: a folder, or `{ wasm }`, the file's URL (the page resolves it). */
+  wasmPaths?: string | { wasm: string };
 }
 
 export interface BackendInfo {
@@ -24,27 +30,37 @@ export interface BackendInfo {
   /** Execution provider of each model (on WebGPU the tiny eye model stays on wasm). */
   executionProviders: Record<ModelName, string>;
   threads: number;
-  /** Always true: onnxruntime-web 1.30 ships only SIMD wasm builds, so a running backend has SIMD. */
-  simd: boolean;
   crossOriginIsolated: boolean;
   models: Record<ModelName, string>;
   /** Why WebGPU is not in use, when it was asked for or 'auto' found none that works. */
   fallbackReason?: string;
   /** Cosine between WebGPU and wasm embeddings of the start-up probe (WebGPU only). */
   webgpuAgreement?: number;
-  /** Start-up milliseconds: runtime (wasm load + compile), sessions (fetch, verify, create), warmUp. */
-  startup: { runtime: number; sessions: number; warmUp: number };
+  /** Start-up milliseconds: runtime (load the onnxruntime module), compile (its wasm: fetch, compile, instantiate), sessions (each model in `models`: fetch, verify, create), warmUp. */
+  startup: { runtime: number; compile: number; sessions: number; warmUp: number; models: Record<string, { fetch: number; verify: number; create: number }> };
   /** Where each model came from this start-up: 'cache', 'network' or 'refetch' (bad cached copy). */
   modelSources: Partial<Record<string, string>>;
 }
 
-export interface Timed<T> { value: T; timings: StageTimings }
-
-export function createWorkerApi() {
+/** `runtimes`: the onnxruntime-web build(s) the worker entry bundles (workers/*.worker.ts). */
+export function createWorkerApi(runtimes: OrtRuntimes) {
   let engine: FaceEngine | undefined;
   let info: BackendInfo | undefined;
   let config: WorkerConfig | undefined;
   const serial = serialQueue();
+  // Calls the page abandoned (its AbortSignal fired): a queued one never starts.
+  const calls = cancelledCalls();
+  const job = <T>(callId: number | undefined, run: () => Promise<T>) => {
+    calls.queued(callId);
+    return serial(async () => {
+      try {
+        await calls.beforeStart(callId);
+        return await run();
+      } finally {
+        calls.done(callId);
+      }
+    });
+  };
   const ready = () => {
     if (!engine) throw new FaceError('DISPOSED', 'the recognizer is not initialised or was disposed');
     return engine;
@@ -61,7 +77,8 @@ export function createWorkerApi() {
       return await job(e);
     } catch (err) {
       if (info?.backend !== 'webgpu' || err instanceof FaceError || !config) throw err;
-      const chosen = await createBackend({ choice: 'wasm', numThreads: config.numThreads, wasmPaths: config.wasmPaths, loader: fetchLoader(config) });
+      // A fresh loader: the sha256-keyed cache serves the bytes again without a download.
+      const chosen = await createBackend({ choice: 'wasm', numThreads: config.numThreads, wasmPaths: config.wasmPaths, loader: fetchLoader(config), runtimes });
       await e.dispose().catch(() => undefined);
       engine = chosen.engine;
       info = { ...info, backend: 'wasm', executionProviders: engine.backends, fallbackReason: `WebGPU failed at run time: ${(err as Error).message}` };
@@ -70,16 +87,21 @@ export function createWorkerApi() {
   };
 
   return {
-    async init(cfg: WorkerConfig): Promise<BackendInfo> {
+    /** `onProgress`: a comlink proxy of the page's callback (a function cannot be cloned). */
+    async init(cfg: WorkerConfig, onProgress?: (e: LoadProgress) => void): Promise<BackendInfo> {
       config = cfg;
       const modelSources: Partial<Record<string, string>> = {};
-      const chosen = await createBackend({ choice: cfg.backend, numThreads: cfg.numThreads, wasmPaths: cfg.wasmPaths, loader: fetchLoader(cfg, modelSources) });
+      const progress = startupProgress(onProgress);
+      const chosen = await createBackend({
+        choice: cfg.backend, numThreads: cfg.numThreads, wasmPaths: cfg.wasmPaths, runtimes,
+        loader: fetchLoader(cfg, modelSources, progress.bytes), onStage: progress.stage,
+      });
+      progress.release();
       engine = chosen.engine;
       info = {
         backend: chosen.backend,
         executionProviders: engine.backends,
         threads: cfg.numThreads,
-        simd: true,
         crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
         models: cfg.modelUrls,
         fallbackReason: chosen.fallbackReason,
@@ -90,25 +112,45 @@ export function createWorkerApi() {
       return info;
     },
 
-    compare: (a: ImagePayload, b: ImagePayload, options?: CompareOptions) =>
-      serial(async (): Promise<Timed<CompareResult & { cosine: number }>> => {
+    /** `callId`: the page's id of this call, for cancel(). */
+    compare: (a: ImagePayload, b: ImagePayload, options?: CompareOptions, callId?: number) =>
+      job(callId, async (): Promise<Timed<Comparison>> => {
         ready();
         const sw = new Stopwatch();
         const [pa, pb] = [await decode(a, 1), await decode(b, 2)];
+        calls.check(callId);
         const decodeMs = sw.lap();
-        return withFallback(async (e) => ({ value: await e.compare(pa, pb, options), timings: { ...e.timings, decode: decodeMs } }));
+        const r = await withFallback((e) => e.compare(pa, pb, options));
+        return { value: r.value, timings: { ...r.timings, decode: decodeMs } };
       }),
 
-    analyze: (img: ImagePayload, options?: AnalyzeOptions) =>
-      serial(async (): Promise<Timed<Face[]>> => {
+    analyze: (img: ImagePayload, options?: AnalyzeOptions, callId?: number) =>
+      job(callId, async (): Promise<Timed<Face[]>> => {
         ready();
         const sw = new Stopwatch();
         const p = await decode(img, 1);
+        calls.check(callId);
         const decodeMs = sw.lap();
-        return withFallback(async (e) => ({ value: (await e.analyze(p, options)).map((f) => f.face), timings: { ...e.timings, decode: decodeMs } }));
+        const r = await withFallback((e) => e.analyze(p, options));
+        return { value: r.value.map((f) => f.face), timings: { ...r.timings, decode: decodeMs } };
+      }),
+
+    /** Liveness of the main face; the first call loads fr_liveness (fetch, sha256, session). */
+    liveness: (img: ImagePayload, options?: LivenessOptions, callId?: number) =>
+      job(callId, async (): Promise<Timed<LivenessResult>> => {
+        ready();
+        const sw = new Stopwatch();
+        const p = await decode(img, 1);
+        calls.check(callId);
+        const decodeMs = sw.lap();
+        const r = await withFallback((e) => e.liveness(p, options)).catch((e) => { throw withImage(e, 1); });
+        return { value: r.value, timings: { ...r.timings, decode: decodeMs } };
       }),
 
     info: () => info,
+
+    /** The page abandoned call `callId`: if it is still queued it will not run. */
+    cancel: (callId: number) => calls.cancel(callId),
 
     dispose: () =>
       serial(async () => {
@@ -121,15 +163,48 @@ export function createWorkerApi() {
 export type WorkerApi = ReturnType<typeof createWorkerApi>;
 
 /**
- * Loads every model at once (fetches overlap while sessions are created one by one), through the
- * sha256-keyed cache; a WebGPU fallback reuses the same bytes.
+ * Starts every start-up model's fetch at once (through the sha256-keyed cache); sessions take them
+ * in turn. Lazy models (liveness) are fetched only when the engine first asks for them.
  */
-function fetchLoader(cfg: WorkerConfig, sources: Partial<Record<string, string>> = {}): ModelLoader {
-  const pending = new Map<ModelName, Promise<Uint8Array>>();
-  for (const name of Object.keys(cfg.modelUrls) as ModelName[]) {
-    const p = loadModelBytes(cfg.modelUrls[name], MODELS[name], { onSource: (file, src) => { sources[file] = src; } });
-    p.catch(() => undefined); // surfaced when the engine asks for it, as MODEL_LOAD
+function fetchLoader(cfg: WorkerConfig, sources: Partial<Record<string, string>> = {}, onBytes?: (file: string, loaded: number) => void): ModelLoader {
+  const pending = new Map<SdkModelName, Promise<Uint8Array>>();
+  const fetchOne = (name: SdkModelName) => {
+    const url = cfg.modelUrls[name];
+    const p = url ? loadModelBytes(url, MODELS[name], { onSource: (file, src) => { sources[file] = src; }, onBytes }) : Promise.reject(new Error(`no URL for model ${name}`));
+    // Surfaced when the engine asks for it, as MODEL_LOAD; a lazy model is fetched again on the next use.
+    p.catch(() => { if (!(MODEL_NAMES as readonly string[]).includes(name)) pending.delete(name); });
     pending.set(name, p);
-  }
-  return (_info, name) => pending.get(name) ?? Promise.reject(new Error(`no URL for model ${name}`));
+    return p;
+  };
+  for (const name of MODEL_NAMES) fetchOne(name);
+  return (_info, name) => pending.get(name) ?? fetchOne(name);
+}
+
+/**
+ * Turns byte counts and engine stages into LoadProgress events for the page: download = bytes of
+ * the start-up models over their total; compile = sessions started over the sessions to create.
+ */
+function startupProgress(onProgress?: (e: LoadProgress) => void) {
+  const files = new Map(MODEL_NAMES.map((n) => [MODELS[n].file, 0]));
+  const total = MODEL_NAMES.reduce((t, n) => t + MODELS[n].bytes, 0);
+  let compiled = 0;
+  const send = (e: LoadProgress) => {
+    // Fire and forget: comlink answers each call, a failing page callback must not fail the start-up.
+    Promise.resolve(onProgress?.(e)).catch(() => undefined);
+  };
+  return {
+    bytes(file: string, loaded: number) {
+      if (!files.has(file)) return; // a lazy model, not part of the start-up
+      files.set(file, loaded);
+      send({ phase: 'download', file, loaded: [...files.values()].reduce((a, b) => a + b, 0), total });
+    },
+    stage(stage: 'compile' | 'warmup', file?: string) {
+      if (stage === 'warmup') send({ phase: 'warmup', loaded: 0, total: 1 });
+      else send({ phase: 'compile', ...(file ? { file } : {}), loaded: compiled++ % MODEL_NAMES.length, total: MODEL_NAMES.length });
+    },
+    release() {
+      const p = onProgress as (Partial<Record<typeof Comlink.releaseProxy, () => void>>) | undefined;
+      p?.[Comlink.releaseProxy]?.();
+    },
+  };
 }

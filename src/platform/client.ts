@@ -35,7 +35,7 @@ export interface ListAllOptions extends CallOptions {
   maxPages?: number;
 }
 
-export type ImageInput = Blob | ArrayBuffer | ArrayBufferView;
+export type PlatformImageInput = Blob | ArrayBuffer | ArrayBufferView;
 
 export interface CompareFaceOptions extends CallOptions {
   channel: SalesChannel;
@@ -50,7 +50,7 @@ export interface PlatformClient {
   updateScan(id: string, entity: ScanEntity, options?: CallOptions): Promise<ScanEntity>;
   listScansPage(options?: ListPageOptions): Promise<Page<ScanEntity>>;
   listScans(options?: ListAllOptions): AsyncGenerator<ScanEntity, void, undefined>;
-  compareFaceRemote(file1: ImageInput, file2: ImageInput, options: CompareFaceOptions): Promise<CompareResult>;
+  compareFaceRemote(file1: PlatformImageInput, file2: PlatformImageInput, options: CompareFaceOptions): Promise<CompareResult>;
 }
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -122,7 +122,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
     }
   }
 
-  async function compareFaceRemote(file1: ImageInput, file2: ImageInput, o: CompareFaceOptions): Promise<CompareResult> {
+  async function compareFaceRemote(file1: PlatformImageInput, file2: PlatformImageInput, o: CompareFaceOptions): Promise<CompareResult> {
     const channel = validate(SalesChannelSchema, o?.channel, { what: 'channel', code: 'INVALID_INPUT', prefix: ['channel'] });
     const reference = validate(z.string().min(1), o?.reference, { what: 'reference', code: 'INVALID_INPUT', prefix: ['reference'] });
     const form = new FormData();
@@ -137,14 +137,14 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
   return { baseUrl: transport.baseUrl, getScan, updateScan, listScansPage, listScans, compareFaceRemote };
 }
 
-function toBlob(x: ImageInput, name: string): Blob {
+function toBlob(x: PlatformImageInput, name: string): Blob {
   if (x instanceof Blob) return x;
   if (x instanceof ArrayBuffer) return new Blob([x]);
   if (ArrayBuffer.isView(x)) return new Blob([new Uint8Array(x.buffer, x.byteOffset, x.byteLength).slice()]);
   throw new PlatformError('INVALID_INPUT', `${name} must be a Blob, File, ArrayBuffer or typed array`, { path: name });
 }
 
-function fileName(x: ImageInput, fallback: string): string {
+function fileName(x: PlatformImageInput, fallback: string): string {
   const n = (x as { name?: unknown }).name;
   return typeof n === 'string' && n !== '' ? n : fallback;
 }

@@ -1,7 +1,8 @@
 /**
- * Typed errors of the platform client. Every failure a caller can see is a {@link PlatformError};
- * switch on `code`, never on the message.
+ * Typed errors of the platform client. Every failure a caller can see is a {@link PlatformError}
+ * (an SdkError); switch on `code`, never on the message.
  */
+import { SdkError } from '../contract/errors.js';
 
 export type PlatformErrorCode =
   /** A response body did not match the contract (or was not JSON). `path` names the offending field. */
@@ -47,9 +48,11 @@ const CODES: readonly PlatformErrorCode[] = [
   'PLATFORM_SCHEMA', 'UNAUTHORIZED', 'NOT_FOUND', 'RATE_LIMITED', 'HTTP', 'NETWORK', 'TIMEOUT', 'ABORTED', 'INVALID_INPUT', 'AUTH',
 ];
 
-export class PlatformError extends Error {
+/** The request facts of a PlatformError, also readable as its own fields (`err.status`, …). */
+export type PlatformErrorDetails = Omit<PlatformErrorOptions, 'cause'> & { [key: string]: unknown };
+
+export class PlatformError extends SdkError<PlatformErrorCode, PlatformErrorDetails> {
   override readonly name = 'PlatformError';
-  readonly code: PlatformErrorCode;
   /** HTTP status of the last response, when there was one. */
   readonly status?: number;
   /** The server's own message (`message`, `error_description`, `detail`, `error` or plain text body). */
@@ -68,8 +71,8 @@ export class PlatformError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(code: PlatformErrorCode, message: string, options: PlatformErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    const { cause, ...details } = options;
+    super(code, message, Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)) as PlatformErrorDetails, { cause });
     if (options.status !== undefined) this.status = options.status;
     if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
     if (options.serverCode !== undefined) this.serverCode = options.serverCode;
@@ -100,11 +103,12 @@ export class PlatformError extends Error {
   }
 
   /** Plain-object view (survives structured clone / postMessage out of a worker). */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): { name: string; code: PlatformErrorCode; message: string; details: PlatformErrorDetails } & Record<string, unknown> {
     return {
       name: this.name,
       code: this.code,
       message: this.message,
+      details: this.details,
       status: this.status,
       serverMessage: this.serverMessage,
       serverCode: this.serverCode,

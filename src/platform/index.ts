@@ -1,4 +1,7 @@
-/** Public API of the platform REST client. */
+/**
+ * Public API of the platform REST client.
+ * @module face-compare-sdk/platform
+ */
 export { createPlatformClient } from './client.js';
 export type {
   PlatformClient,
@@ -7,7 +10,7 @@ export type {
   ListPageOptions,
   ListAllOptions,
   CompareFaceOptions,
-  ImageInput,
+  PlatformImageInput,
 } from './client.js';
 export type { TokenProvider, FetchLike, RetryEvent, TransportOptions, HttpMethod } from './transport.js';
 export type { RetryOptions } from './retry.js';

@@ -1,11 +1,12 @@
 /**
  * zod schemas of the platform contract (shared/spec/API.md) used by the REST client.
- * The compare_face result schema is the SDK's canonical one from `src/schema.ts`, re-exported here.
+ * The compare_face result schema is the SDK's canonical one from `src/contract/result.ts`, re-exported here.
  */
 import { z } from 'zod';
-import { CHANNELS, COMPARE_RESULTS } from '../schema.js';
-export { CompareResultSchema, FaceSchema, PointSchema as LandmarkPointSchema, COMPARE_RESULTS } from '../schema.js';
-export type { CompareResult, Face } from '../schema.js';
+import { COMPARE_RESULTS } from '../contract/result.js';
+import { CHANNELS } from '../contract/options.js';
+export { CompareResultSchema, FaceSchema, PointSchema as LandmarkPointSchema, COMPARE_RESULTS } from '../contract/result.js';
+export type { CompareResult, Face } from '../contract/result.js';
 
 export const SALES_CHANNELS = CHANNELS;
 export const SalesChannelSchema = z.enum(SALES_CHANNELS);

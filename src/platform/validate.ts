@@ -1,18 +1,9 @@
 /** zod → PlatformError: every validation in the client goes through here. */
 import { z } from 'zod';
+import { formatPath } from '../contract/errors.js';
 import { PlatformError, type PlatformErrorCode, type PlatformErrorOptions, type SchemaIssue } from './errors.js';
 
 export type PathSegment = PropertyKey;
-
-/** `['content', 2, 'face1', 'landmark_68', 5, 'x']` → `content[2].face1.landmark_68[5].x` */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
 
 export function issuesOf(error: z.ZodError, prefix: readonly PathSegment[] = []): SchemaIssue[] {
   return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));

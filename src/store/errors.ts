@@ -1,3 +1,5 @@
+import { SdkError } from '../contract/errors.js';
+
 /** Typed errors of the offline store. */
 export type StoreErrorCode =
   /** Saving would exceed the budget and only unsynced scans are left to evict: nothing is dropped silently. */
@@ -7,9 +9,10 @@ export type StoreErrorCode =
   /** IndexedDB is missing or refused (private mode, quota, blocked upgrade). */
   | 'STORE_UNAVAILABLE';
 
-export class StoreError extends Error {
+export class StoreError extends SdkError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  constructor(readonly code: StoreErrorCode, message: string) {
-    super(message);
-  }
+}
+
+export function isStoreError(e: unknown, code?: StoreErrorCode): e is StoreError {
+  return e instanceof StoreError && (code === undefined || e.code === code);
 }

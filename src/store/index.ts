@@ -1,5 +1,8 @@
-/** Offline-first scan storage and sync (docs/offline.md). */
+/**
+ * Offline-first scan storage and sync (docs/offline.md).
+ * @module face-compare-sdk/store
+ */
 export { openScanStore, type ScanStore, type ScanStoreOptions, type StoredScan, type OutboxEntry, type SaveExtras, type SyncState, type ScanPage } from './scan-store.js';
 export { createScanSync, isTransient, type ScanSync, type ScanSyncOptions, type SyncStatus } from './sync.js';
-export { StoreError, type StoreErrorCode } from './errors.js';
-export { MODEL_CACHE_NAME } from '../browser/model-cache.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { MODEL_CACHE_NAME } from '../runtime/model-cache.js';

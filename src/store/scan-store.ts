@@ -6,7 +6,8 @@
  * when the caller passes them, sealed with AES-GCM under a non-extractable device key.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { CompareResultSchema, type CompareResult } from '../schema.js';
+import { formatIssues } from '../contract/errors.js';
+import { CompareResultSchema, type CompareResult } from '../contract/result.js';
 import { StoreError } from './errors.js';
 import { generateKey, open, seal, type Sealed } from './secret-box.js';
 
@@ -186,7 +187,7 @@ export async function openScanStore(options: ScanStoreOptions = {}): Promise<Sca
   const store: ScanStore = {
     async save(scan, extras = {}) {
       const parsed = CompareResultSchema.safeParse(scan);
-      if (!parsed.success) throw new StoreError('INVALID_SCAN', `not a compare result: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success) throw new StoreError('INVALID_SCAN', `not a compare result: ${formatIssues(parsed.error.issues, 'scan')}`);
       // Crypto first: an IndexedDB transaction commits itself while awaiting anything else.
       const packed = await packExtras(extras);
       const sealed = packed ? await seal(await deviceKey(), packed) : undefined;

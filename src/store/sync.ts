@@ -6,6 +6,7 @@
  * One tab at a time sends: the loop runs under a Web Lock, so two tabs cannot send one scan twice.
  */
 import { isPlatformError, toScanEntity, type PlatformClient } from '../platform/index.js';
+import { backoffDelay, resolveRetry } from '../platform/retry.js';
 import type { ScanStore } from './scan-store.js';
 
 export interface SyncStatus {
@@ -47,7 +48,8 @@ export function isTransient(err: unknown): boolean {
   if (!isPlatformError(err)) return true;
   if (TRANSIENT_CODES.has(err.code)) return true;
   const s = err.status;
-  if (err.code === 'HTTP' && s !== undefined) return s === 401 || s === 408 || s === 429 || s >= 500;
+  // 401 and 429 arrive as UNAUTHORIZED and RATE_LIMITED (above), never as HTTP.
+  if (err.code === 'HTTP' && s !== undefined) return s === 408 || s >= 500;
   return false; // NOT_FOUND, INVALID_INPUT, PLATFORM_SCHEMA, 4xx
 }
 
@@ -83,7 +85,8 @@ export function createScanSync(options: ScanSyncOptions): ScanSync {
   let pass: Promise<void> | undefined;
   const online = () => (globalThis.navigator && 'onLine' in globalThis.navigator ? globalThis.navigator.onLine : true);
 
-  const delay = (attempts: number) => Math.min(maxMs, baseMs * 2 ** attempts) * (0.5 + Math.random() / 2);
+  const retry = resolveRetry({ baseDelayMs: baseMs, maxDelayMs: maxMs });
+  const delay = (attempts: number) => backoffDelay(attempts, retry);
 
   const sendDue = async (): Promise<void> => {
     for (;;) {

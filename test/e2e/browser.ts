@@ -23,13 +23,15 @@ export interface E2E {
 export interface E2EOptions {
   /** Extra Chromium flags, after CHROMIUM_ARGS (e.g. a fake camera's). */
   chromiumArgs?: string[];
+  /** Extra pages to build beside the demo and the harness (name → html path), e.g. the benchmark's floor. */
+  inputs?: Record<string, string>;
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const outDir = mkdtempSync(join(tmpdir(), 'fr-e2e-'));
   await build({
     logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, rollupOptions: { input: { demo: 'demo/index.html', harness: 'test/e2e/harness.html' } } },
+    build: { outDir, emptyOutDir: true, rollupOptions: { input: { demo: 'demo/index.html', harness: 'test/e2e/harness.html', ...options.inputs } } },
   });
   const server: PreviewServer = await preview({ logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false } });
   const url = server.resolvedUrls!.local[0];

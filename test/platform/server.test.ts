@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPlatformServer, type PlatformServer } from '../../server/platform-server.js';
+import { startPlatformServer, type PlatformServer } from '../platform-server/platform-server.js';
 
 let s: PlatformServer;
 const REDIRECT = 'http://127.0.0.1:4000/cb';
@@ -142,7 +142,7 @@ describe('API', () => {
 describe('CLI (npm run platform)', () => {
   it('starts, prints its URL and a dev token that works, and stops on SIGTERM', async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const child = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, 'server/platform-server.ts', '--port', '0', '--seed', '3'], {
+    const child = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, 'test/platform-server/platform-server.ts', '--port', '0', '--seed', '3'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,5 @@
 /** Shared set-up of the platform client tests: a real server on a loopback port, fast retries. */
-import { startPlatformServer, type PlatformServer, type PlatformServerOptions } from '../../server/platform-server.js';
+import { startPlatformServer, type PlatformServer, type PlatformServerOptions } from '../platform-server/platform-server.js';
 import { createPlatformClient, type PlatformClient, type PlatformClientOptions, type RetryEvent, type TokenProvider } from '../../src/platform/index.js';
 
 /** Short, deterministic backoff: 5, 10, 20 ms (random fixed at 1 → the full step). */

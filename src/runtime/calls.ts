@@ -1,0 +1,173 @@
+/**
+ * Cancellation of recognizer calls (`{ signal }`), the same in the browser and in Node. An
+ * AbortSignal cannot cross to a worker, so the caller's side owns it: an aborted call rejects at
+ * once with ABORTED, and the side that runs jobs is told the call id, so a job still queued there
+ * never starts. dispose() rejects every pending call with DISPOSED at once.
+ */
+import { FaceError } from '../contract/errors.js';
+
+/** Options every call accepts besides its own: the caller's cancellation. Stripped before zod sees the rest. */
+export interface RecognizerCallOptions {
+  /** Aborting it rejects the call with ABORTED; a call still queued never runs. */
+  signal?: AbortSignal;
+}
+
+/** Counters of one recognizer's calls, for monitoring (FaceRecognizer.stats()). */
+export interface CallStats {
+  /** Calls started and not yet settled. */
+  pending: number;
+  /** Calls that resolved or rejected on their own. */
+  settled: number;
+  /** Calls rejected with ABORTED by their signal. */
+  aborted: number;
+  /** Of those, calls whose job never started (it was still queued when the abort came). */
+  skipped: number;
+}
+
+export function abortedError(signal?: AbortSignal): FaceError {
+  const reason = signal?.reason;
+  const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  return new FaceError('ABORTED', `the call was aborted${why ? `: ${why}` : ''}`);
+}
+
+/** Splits the page-only `signal` from the options zod validates (strict schemas would refuse it). */
+export function splitSignal<T extends object>(options: (T & RecognizerCallOptions) | undefined): { signal?: AbortSignal; options: T | undefined } {
+  if (!options || !('signal' in options)) return { options };
+  const { signal, ...rest } = options;
+  if (signal !== undefined && !(typeof AbortSignal === 'function' && signal instanceof AbortSignal)) {
+    throw new FaceError('INVALID_OPTIONS', 'options.signal: expected an AbortSignal');
+  }
+  return { signal, options: rest as unknown as T };
+}
+
+/** What a call's body gets: its id, and a checkpoint that throws ABORTED once the call is no longer wanted. */
+export interface CallContext {
+  id: number;
+  /** `starting`: the job is about to start (an abort here means it never ran). */
+  checkpoint(starting?: boolean): void;
+  /**
+   * Hands the job to the runner in call order: `queue` is invoked once every earlier call has
+   * handed over its own (inputs are prepared concurrently, but a compare's two images take longer
+   * than one analyze's, and calls must settle in the order they were made).
+   */
+  inTurn<T>(queue: () => Promise<T>): Promise<T>;
+}
+
+/** Tracks the pending calls of one recognizer. `cancel(id)` tells the job runner a call was abandoned. */
+export class CallTracker {
+  private readonly pending = new Map<number, (e: FaceError) => void>();
+  /** Aborted calls whose body has not finished yet: did their job ever start? */
+  private readonly abandoned = new Set<number>();
+  private next = 1;
+  /** Settles when the latest call has handed its job to the runner. */
+  private handedOver: Promise<void> = Promise.resolve();
+  readonly stats: Omit<CallStats, 'pending'> = { settled: 0, aborted: 0, skipped: 0 };
+
+  constructor(private readonly cancel: (id: number) => void = () => undefined) {}
+
+  snapshot(): CallStats {
+    return { pending: this.pending.size, ...this.stats };
+  }
+
+  run<T>(signal: AbortSignal | undefined, body: (ctx: CallContext) => Promise<T>): Promise<T> {
+    if (signal?.aborted) {
+      this.stats.aborted++;
+      this.stats.skipped++;
+      return Promise.reject(abortedError(signal));
+    }
+    const id = this.next++;
+    const previous = this.handedOver;
+    let handOver!: () => void;
+    this.handedOver = new Promise<void>((r) => { handOver = r; });
+    return new Promise<T>((resolve, reject) => {
+      const finish = () => {
+        this.pending.delete(id);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (!this.pending.has(id)) return;
+        finish();
+        this.stats.aborted++;
+        this.abandoned.add(id);
+        this.cancel(id);
+        reject(abortedError(signal));
+      };
+      this.pending.set(id, (e) => { finish(); reject(e); });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const checkpoint = (starting = false) => {
+        if (this.pending.has(id)) return;
+        const e = abortedError(signal);
+        if (starting) e.details.skipped = true;
+        throw e;
+      };
+      const inTurn = async <R>(queue: () => Promise<R>): Promise<R> => {
+        await previous;
+        let job: Promise<R>;
+        try {
+          checkpoint(true);
+          job = queue();
+        } finally {
+          handOver();
+        }
+        return job;
+      };
+      const done = body({ id, checkpoint, inTurn });
+      done.finally(handOver).catch(() => undefined);
+      done.then(
+        (v) => {
+          this.abandoned.delete(id);
+          if (this.pending.has(id)) { finish(); this.stats.settled++; resolve(v); }
+        },
+        (e) => {
+          if (this.pending.has(id)) { finish(); this.stats.settled++; reject(e); return; }
+          // Already rejected on abort: the runner's answer tells whether the job ever started.
+          if (this.abandoned.delete(id) && e instanceof FaceError && e.code === 'ABORTED' && e.details.skipped === true) this.stats.skipped++;
+        },
+      );
+    });
+  }
+
+  /** Rejects every pending call (dispose). */
+  rejectAll(e: FaceError): void {
+    for (const reject of [...this.pending.values()]) reject(e);
+  }
+}
+
+/**
+ * The job runner's side (the worker): remembers cancelled call ids, and lets a queued job check,
+ * just before it starts, whether it was cancelled meanwhile.
+ */
+export function cancelledCalls() {
+  const cancelled = new Set<number>();
+  /** Calls queued or running: a cancel for any other (already finished) is ignored, not kept. */
+  const active = new Set<number>();
+  return {
+    /** A call entered the queue. */
+    queued(id: number | undefined) {
+      if (id !== undefined) active.add(id);
+    },
+    cancel(id: number) {
+      if (active.has(id)) cancelled.add(id);
+    },
+    /**
+     * Throws ABORTED (details.skipped) when call `id` was cancelled. Yields to the event loop first:
+     * the serial queue starts the next job in the same microtask turn as the previous one ends,
+     * before a cancel message already waiting in the port could be read.
+     */
+    async beforeStart(id: number | undefined): Promise<void> {
+      if (id === undefined) return;
+      await new Promise<void>((r) => setTimeout(r, 0));
+      if (cancelled.delete(id)) throw new FaceError('ABORTED', 'the call was aborted before it started', { skipped: true });
+    },
+    /** Throws ABORTED when call `id` was cancelled while it ran (between stages). */
+    check(id: number | undefined): void {
+      if (id !== undefined && cancelled.delete(id)) throw new FaceError('ABORTED', 'the call was aborted');
+    },
+    /** Forgets a finished call's id (a cancel that came too late). */
+    done(id: number | undefined) {
+      if (id === undefined) return;
+      cancelled.delete(id);
+      active.delete(id);
+    },
+  };
+}

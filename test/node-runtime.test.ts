@@ -1,0 +1,39 @@
+/**
+ * The Node recognizer on onnxruntime-node (native) and on onnxruntime-web (wasm) gives the same
+ * answers: cosines within 1e-4 and the same verdicts on LFW View 1 test pairs, same and different.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
+import { csvPairs, DATA, LFW } from './helpers.js';
+
+// Every 83rd pair of the 1,000: both labels, spread over the file.
+const PAIRS = csvPairs(`${DATA}lfw-view1/pairs_test.csv`).filter((_, i) => i % 83 === 0);
+
+describe('Node runtimes', () => {
+  let native: NodeFaceRecognizer, wasm: NodeFaceRecognizer;
+  beforeAll(async () => {
+    native = await createFaceRecognizer({ runtime: 'onnxruntime-node' });
+    wasm = await createFaceRecognizer({ runtime: 'onnxruntime-web' });
+  });
+  afterAll(async () => {
+    await native?.dispose();
+    await wasm?.dispose();
+  });
+
+  it("'auto' picks onnxruntime-node when it is installed", async () => {
+    const fr = await createFaceRecognizer();
+    expect(fr.runtime).toBe('onnxruntime-node');
+    expect([native.runtime, wasm.runtime]).toEqual(['onnxruntime-node', 'onnxruntime-web']);
+    await fr.dispose();
+  });
+
+  it('cosines agree within 1e-4 and verdicts are identical on LFW test pairs', async () => {
+    expect(new Set(PAIRS.map((p) => p.same))).toEqual(new Set([true, false]));
+    for (const p of PAIRS) {
+      const [n, w] = [await native.compare(LFW + p.a, LFW + p.b), await wasm.compare(LFW + p.a, LFW + p.b)];
+      expect(Math.abs(n.cosine - w.cosine), `${p.a} / ${p.b}`).toBeLessThan(1e-4);
+      expect(n.scan.compare_result).toBe(w.scan.compare_result);
+      expect([n.scan.face1.x1, n.scan.face1.y2, n.scan.face2.x2]).toEqual([w.scan.face1.x1, w.scan.face1.y2, w.scan.face2.x2]);
+    }
+  });
+});
