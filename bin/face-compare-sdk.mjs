@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'assets') {
   const dir = args.find((a) => !a.startsWith('-'));
-  if (!dir || args.includes('--help') || args.includes('-h')) {
-    console.error('usage: face-compare-sdk assets <dir>');
-    process.exit(dir ? 0 : 2);
+  const help = args.includes('--help') || args.includes('-h');
+  if (!dir || help) {
+    (help ? console.log : console.error)('usage: face-compare-sdk assets <dir>');
+    process.exit(help ? 0 : 2);
   }
   const from = fileURLToPath(new URL('../dist/assets/', import.meta.url));
   if (!existsSync(join(from, 'manifest.json'))) {

@@ -127,7 +127,7 @@ describe('liveness gate', () => {
     expect([0.9, 0.9, 0.9].map((s) => gate.push(s).state)).toEqual(['checking', 'checking', 'live']);
     expect(gate.push(null)).toMatchObject({ state: 'no-face', streak: 0 });
     expect(gate.push(0.5)).toMatchObject({ state: 'checking', streak: 1, needed: 3 });
-    expect(() => createLivenessGate({ frames: 0 })).toThrow(RangeError);
+    expect(() => createLivenessGate({ frames: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
 });
 

@@ -9,7 +9,10 @@ import { csvPairs, DATA, LFW } from './helpers.js';
 // Every 83rd pair of the 1,000: both labels, spread over the file.
 const PAIRS = csvPairs(`${DATA}lfw-view1/pairs_test.csv`).filter((_, i) => i % 83 === 0);
 
-describe('Node runtimes', () => {
+// onnxruntime-node is optional (`npm install --omit=optional` leaves it out): without it there is nothing to compare.
+const hasNative = await import('onnxruntime-node').then(() => true, () => false);
+
+describe.skipIf(!hasNative)('Node runtimes', () => {
   let native: NodeFaceRecognizer, wasm: NodeFaceRecognizer;
   beforeAll(async () => {
     native = await createFaceRecognizer({ runtime: 'onnxruntime-node' });

@@ -62,8 +62,3 @@ function packaged(): AssetUrls {
     },
   };
 }
-
-/** Model URLs only (kept for callers of the earlier API). */
-export function modelUrls(assetBaseUrl?: string): Record<SdkModelName, string> {
-  return assetUrls(assetBaseUrl).models;
-}

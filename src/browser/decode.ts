@@ -1,13 +1,13 @@
 /**
  * Worker side: turns a payload into an RGBA buffer at working resolution (DOM-free). Encoded files
- * go through the shared input policy first (contract/input-policy.ts: header size limit, SVG,
+ * go through the shared input policy first (pipeline/input-policy.ts: header size limit, SVG,
  * truncation), then the browser's decoder, with EXIF orientation applied exactly once and alpha
  * flattened over ALPHA_BACKGROUND, as Node does (docs/input-policy.md).
  */
 import { prepareImage, type PreparedImage } from '../pipeline/engine.js';
 import { FaceError } from '../contract/errors.js';
 import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
-import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../contract/input-policy.js';
+import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../pipeline/input-policy.js';
 import { withoutOrientation, type ImageHeader } from '../pipeline/image-header.js';
 import { flattenRgba, rotateFlipRgba } from '../pipeline/orient.js';
 import type { ImagePayload } from './inputs.js';

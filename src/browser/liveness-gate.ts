@@ -3,6 +3,7 @@
  * score live, so one lucky frame of a print (or one unlucky frame of a person) does not decide.
  * Pure, no DOM: feed it each frame's score (fr.liveness(video).score), or null when no face was found.
  */
+import { FaceError } from '../contract/errors.js';
 import { LIVENESS_THRESHOLD } from '../contract/liveness.js';
 
 /** Consecutive live frames the gate wants by default (docs/liveness.md). */
@@ -40,8 +41,8 @@ export interface LivenessGate {
 export function createLivenessGate(options: LivenessGateOptions = {}): LivenessGate {
   const needed = options.frames ?? LIVENESS_GATE_FRAMES;
   const threshold = options.threshold ?? LIVENESS_THRESHOLD;
-  if (!Number.isInteger(needed) || needed < 1) throw new RangeError(`frames must be an integer >= 1, got ${needed}`);
-  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
+  if (!Number.isInteger(needed) || needed < 1) throw new FaceError('INVALID_OPTIONS', `frames must be an integer >= 1, got ${needed}`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new FaceError('INVALID_OPTIONS', `threshold must be in [0, 1], got ${threshold}`);
   const initial: LivenessGateDecision = { state: 'no-face', streak: 0, needed };
   let decision = initial;
   return {

@@ -186,10 +186,10 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
     live();
     const { signal, options } = splitSignal(callOptions);
     parseOptions(LivenessOptionsSchema, options);
-    return calls.run(signal, async ({ id, checkpoint }) => {
+    return calls.run(signal, async ({ id, checkpoint, inTurn }) => {
       const p = await payload(image, 1);
       checkpoint();
-      const { value, timings } = await remote.liveness(Comlink.transfer(p.payload, p.transfer), options, id);
+      const { value, timings } = await inTurn(() => remote.liveness(Comlink.transfer(p.payload, p.transfer), options, id));
       return { ...value, timings };
     });
   };

@@ -61,7 +61,7 @@ export const RecognizerOptionsSchema = z.strictObject({
    * cross-origin isolated (else 1), leaving a core to the page. Node default: 1.
    */
   numThreads: z.number().int().min(1).max(16).optional(),
-  /** Browser: 'auto' (default) uses WebGPU when an adapter exists and agrees with wasm, else wasm. Node: wasm only. */
+  /** Browser: 'auto' (default) uses WebGPU when an adapter exists and agrees with wasm, else wasm. Node: CPU only ('webgpu' is refused). */
   backend: z.enum(['auto', 'wasm', 'webgpu']).default('auto'),
   /**
    * Browser: folder (URL) written by `npx face-compare-sdk assets <dir>` (models, worker, wasm), for
@@ -72,7 +72,7 @@ export const RecognizerOptionsSchema = z.strictObject({
   wasmPaths: z.string().optional(),
   /** Browser: start-up progress (download, compile, warmup, ready), called on the page. Node: not called (models come from disk). */
   onProgress: z.custom<(event: LoadProgress) => void>((v) => typeof v === 'function', { message: 'onProgress must be a function' }).optional(),
-  /** Node: folder holding the .onnx files; default: the package's models/. */
+  /** Node: folder holding the .onnx files; default: the package's own (dist/assets/, or models/ in a source checkout). */
   modelsDir: z.string().optional(),
   /**
    * Node: which ONNX runtime runs the models. 'auto' (default): onnxruntime-node (native, an optional

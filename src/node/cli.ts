@@ -76,20 +76,28 @@ function errorJson(e: unknown): { code: string; message: string } {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      channel: { type: 'string', default: 'WEB' },
-      reference: { type: 'string', default: '' },
-      threshold: { type: 'string' },
-      'min-quality': { type: 'string' },
-      root: { type: 'string' },
-      workers: { type: 'string' },
-      runtime: { type: 'string', default: 'auto' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  // An unknown or malformed flag is a bad argument (INVALID_OPTIONS, exit 2), not an INTERNAL error.
+  const parsed = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          channel: { type: 'string', default: 'WEB' },
+          reference: { type: 'string', default: '' },
+          threshold: { type: 'string' },
+          'min-quality': { type: 'string' },
+          root: { type: 'string' },
+          workers: { type: 'string' },
+          runtime: { type: 'string', default: 'auto' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (e) {
+      throw new FaceError('INVALID_OPTIONS', `${(e as Error).message}\n${USAGE}`);
+    }
+  })();
+  const { positionals, values } = parsed;
   const [cmd, ...args] = positionals;
   if (values.help || !cmd) {
     console.log(USAGE);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { FaceError } from '../contract/errors.js';
 import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
-import { ALPHA_BACKGROUND, admitEncodedImage, undecodable } from '../contract/input-policy.js';
+import { ALPHA_BACKGROUND, admitEncodedImage, undecodable } from '../pipeline/input-policy.js';
 import { flattenRgba } from '../pipeline/orient.js';
 import { prepareImage, type PreparedImage } from '../pipeline/engine.js';
 import type { RgbaImage } from '../pipeline/image.js';

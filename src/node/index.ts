@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { FaceError, withImage } from '../contract/errors.js';
-import { parseOptions, RecognizerOptionsSchema, type AnalyzeOptions, type CompareOptions, type RecognizerOptions } from '../contract/options.js';
+import { AnalyzeOptionsSchema, CompareOptionsSchema, LivenessOptionsSchema, parseOptions, RecognizerOptionsSchema, type AnalyzeOptions, type CompareOptions, type RecognizerOptions } from '../contract/options.js';
 import type { CompareResult, Face } from '../contract/result.js';
 import type { LivenessOptions } from '../contract/options.js';
 import type { LivenessResult } from '../contract/liveness.js';
@@ -24,7 +24,7 @@ import { decodeNodeImage, type NodeImageInput } from './decode.js';
 export * from '../public.js';
 export { decodeNodeImage, type NodeImageInput } from './decode.js';
 
-/** Options of the Node recognizer: the shared RecognizerOptions (Node reads numThreads and modelsDir). */
+/** Options of the Node recognizer: the shared RecognizerOptions (Node reads numThreads, backend, modelsDir and runtime). */
 export type NodeRecognizerOptions = RecognizerOptions;
 
 /** One comparison with the raw cosine and this call's stage timings. */
@@ -93,6 +93,7 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
   const compare: NodeFaceRecognizer['compare'] = async (a, b, callOptions) => {
     live();
     const { signal, options } = splitSignal(callOptions);
+    parseOptions(CompareOptionsSchema, options); // fail fast, before any decode, as in the browser
     return calls.run(signal, async ({ checkpoint, inTurn }) => {
       const sw = new Stopwatch();
       const [pa, pb] = await Promise.all([decodeAt(a, 1), decodeAt(b, 2)]);
@@ -104,6 +105,7 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
   const analyzeDetailed: NodeFaceRecognizer['analyzeDetailed'] = async (image, callOptions) => {
     live();
     const { signal, options } = splitSignal(callOptions);
+    parseOptions(AnalyzeOptionsSchema, options); // fail fast, before any decode, as in the browser
     return calls.run(signal, async ({ checkpoint, inTurn }) => {
       const sw = new Stopwatch();
       const p = await decodeAt(image, 1);
@@ -116,11 +118,12 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
   const livenessDetailed: NodeFaceRecognizer['livenessDetailed'] = async (image, callOptions) => {
     live();
     const { signal, options } = splitSignal(callOptions);
-    return calls.run(signal, async ({ checkpoint }) => {
+    parseOptions(LivenessOptionsSchema, options); // fail fast, before any decode, as in the browser
+    return calls.run(signal, async ({ checkpoint, inTurn }) => {
       const sw = new Stopwatch();
       const p = await decodeAt(image, 1);
       const decode = sw.lap();
-      const { value, timings } = await serial(() => { checkpoint(true); return engine.liveness(p, options).catch((e) => { throw withImage(e, 1); }); });
+      const { value, timings } = await inTurn(() => serial(() => { checkpoint(true); return engine.liveness(p, options).catch((e) => { throw withImage(e, 1); }); }));
       return { ...value, timings: { ...timings, decode } };
     });
   };

@@ -35,6 +35,7 @@ export async function createEmbedPool(size: number, runtime: NodeRuntimeChoice =
   const queue: { id: number; path: string }[] = [];
   const busy = new Map<Worker, number>();
   let next = 0;
+  let closing = false;
 
   // Fill level by level: every free worker gets a job before any gets its second.
   const pump = () => {
@@ -53,6 +54,7 @@ export async function createEmbedPool(size: number, runtime: NodeRuntimeChoice =
     new Promise<{ worker: Worker; runtime: NodeRuntimeName }>((resolve, reject) => {
       const worker = spawn(data);
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new FaceError('INTERNAL', `a pool worker exited (${code}) before it was ready`)));
       worker.once('message', (m: { ready: NodeRuntimeName | false; error?: { code: string; message: string } }) => {
         if (!m.ready) return reject(FaceError.fromJSON(m.error!));
         worker.on('message', (r: { id: number; embedding?: Float32Array; error?: { code: string; message: string; details?: Record<string, unknown> } }) => {
@@ -63,14 +65,17 @@ export async function createEmbedPool(size: number, runtime: NodeRuntimeChoice =
           else p.resolve(r.embedding!);
           pump();
         });
-        // A worker that dies takes only its own jobs with it; the others go on. With none left, nothing can run.
-        worker.on('error', (e) => {
-          busy.delete(worker);
-          const lost = (p: Pending) => p.reject(new FaceError('INTERNAL', `a pool worker failed: ${e.message}`));
+        // A worker that dies (an error, or an exit without one) takes only its own jobs with it; the
+        // others go on. With none left, nothing can run: every pending and later job fails at once.
+        const died = (why: string) => {
+          if (!busy.delete(worker)) return;
+          const lost = (p: Pending) => p.reject(new FaceError('INTERNAL', `a pool worker failed: ${why}`));
           for (const [id, p] of pending) if (p.worker === worker || busy.size === 0) { lost(p); pending.delete(id); }
           if (busy.size === 0) queue.length = 0;
           else pump();
-        });
+        };
+        worker.on('error', (e) => died(e.message));
+        worker.on('exit', (code) => { if (!closing) died(`exited with code ${code}`); });
         resolve({ worker, runtime: m.ready });
       });
     });
@@ -88,12 +93,14 @@ export async function createEmbedPool(size: number, runtime: NodeRuntimeChoice =
     runtime: workers[0].runtime,
     embed: (path) =>
       new Promise<Float32Array>((resolve, reject) => {
+        if (busy.size === 0) return reject(new FaceError(closing ? 'DISPOSED' : 'INTERNAL', closing ? 'the pool was closed' : 'every pool worker has failed'));
         const id = next++;
         pending.set(id, { resolve, reject });
         queue.push({ id, path });
         pump();
       }),
     async close() {
+      closing = true;
       // Each worker releases its sessions and exits; one that does not within 5 s is terminated.
       await Promise.all(workers.filter(({ worker }) => busy.has(worker)).map(({ worker }) => new Promise<void>((resolve) => {
         const timer = setTimeout(() => void worker.terminate(), 5000);

@@ -97,15 +97,22 @@ export class FaceEngine {
       opts.onStage?.('compile', info.file); // bytes in hand: the session is created next
       return bytes;
     };
-    for (const n of MODEL_NAMES) models.push(await Model.load(n, loader, opts));
-    const engine = new FaceEngine(Object.fromEntries(models.map((m) => [m.name, m])) as Record<ModelName, Model>, opts);
-    engine.startup.compile = compile;
-    engine.startup.sessions = sw.lap();
-    for (const m of models) engine.startup.models[m.name] = m.loadTimings;
-    opts.onStage?.('warmup');
-    await engine.warmUp();
-    engine.startup.warmUp = sw.lap();
-    return engine;
+    try {
+      for (const n of MODEL_NAMES) models.push(await Model.load(n, loader, opts));
+      const engine = new FaceEngine(Object.fromEntries(models.map((m) => [m.name, m])) as Record<ModelName, Model>, opts);
+      engine.startup.compile = compile;
+      engine.startup.sessions = sw.lap();
+      for (const m of models) engine.startup.models[m.name] = m.loadTimings;
+      opts.onStage?.('warmup');
+      await engine.warmUp();
+      engine.startup.warmUp = sw.lap();
+      return engine;
+    } catch (e) {
+      // A model that failed (or a warm-up that did) must not leak the sessions already created:
+      // the WebGPU attempt falls back to wasm in the same worker.
+      await Promise.all(models.map((m) => m.release().catch(() => undefined)));
+      throw e;
+    }
   }
 
   /** One run per model on a blank input: the first real call then pays no kernel set-up. */

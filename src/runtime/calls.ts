@@ -4,7 +4,7 @@
  * once with ABORTED, and the side that runs jobs is told the call id, so a job still queued there
  * never starts. dispose() rejects every pending call with DISPOSED at once.
  */
-import { FaceError } from '../contract/errors.js';
+import { FaceError, toFaceError } from '../contract/errors.js';
 
 /** Options every call accepts besides its own: the caller's cancellation. Stripped before zod sees the rest. */
 export interface RecognizerCallOptions {
@@ -119,7 +119,8 @@ export class CallTracker {
           if (this.pending.has(id)) { finish(); this.stats.settled++; resolve(v); }
         },
         (e) => {
-          if (this.pending.has(id)) { finish(); this.stats.settled++; reject(e); return; }
+          // Every failure a caller sees is a FaceError: an onnxruntime or worker error becomes INTERNAL.
+          if (this.pending.has(id)) { finish(); this.stats.settled++; reject(toFaceError(e)); return; }
           // Already rejected on abort: the runner's answer tells whether the job ever started.
           if (this.abandoned.delete(id) && e instanceof FaceError && e.code === 'ABORTED' && e.details.skipped === true) this.stats.skipped++;
         },

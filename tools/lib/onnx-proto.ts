@@ -4,7 +4,7 @@
  * Why not onnx-proto / protobufjs: a model file needs only two wire types (varint and
  * length-delimited) and eight message types, all write-only. A small encoder with the field
  * numbers of onnx/onnx.proto (cited per message below) costs no dependency, and onnxruntime
- * parsing the result in test/dlib-convert.test.ts checks every field we write.
+ * parsing the result in tools/test/dlib-convert.test.ts checks every field we write.
  */
 
 type Bytes = Uint8Array;

@@ -3,9 +3,9 @@
  * from the file header before any decoder sees the bytes, and how transparency is flattened. Both
  * sides call these, so a file gets the same answer whatever decodes it.
  */
-import { FaceError } from './errors.js';
-import { assertPixelBudget } from './limits.js';
-import { FORMAT_NAMES, orientedSize, sniffImage, VECTOR_FORMATS, type ImageHeader } from '../pipeline/image-header.js';
+import { FaceError } from '../contract/errors.js';
+import { assertPixelBudget } from '../contract/limits.js';
+import { FORMAT_NAMES, orientedSize, sniffImage, VECTOR_FORMATS, type ImageHeader } from './image-header.js';
 
 /** Transparent pixels are composited over this opaque colour (sRGB) before analysis. */
 export const ALPHA_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
