@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { Comlink } from '../src/browser/rpc.js';
 import { createWorkerApi } from '../src/browser/worker-api.js';
-import type { OrtRuntimes } from '../src/runtime/backend.js';
+import type { OrtRuntimes } from '../src/browser/backend.js';
 
 /**
  * Exposes the worker API, except in onnxruntime's own thread workers: for multi-threaded wasm it

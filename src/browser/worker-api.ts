@@ -4,7 +4,7 @@ import { FaceError, withImage } from '../contract/errors.js';
 import { MODELS, MODEL_NAMES, type ModelName, type SdkModelName } from '../runtime/manifest.js';
 import { loadModelBytes } from '../runtime/model-cache.js';
 import type { ModelLoader } from '../runtime/session.js';
-import { createBackend, type BackendChoice, type OrtRuntimes } from '../runtime/backend.js';
+import { createBackend, type BackendChoice, type OrtRuntimes } from './backend.js';
 import type { AnalyzeOptions, CompareOptions, LoadProgress } from '../contract/options.js';
 import type { Face } from '../contract/result.js';
 import type { LivenessOptions } from '../contract/options.js';

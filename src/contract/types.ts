@@ -24,3 +24,21 @@ export interface Timed<T> {
   value: T;
   timings: StageTimings;
 }
+
+/** Options every call accepts besides its own: the caller's cancellation. Stripped before zod sees the rest. */
+export interface RecognizerCallOptions {
+  /** Aborting it rejects the call with ABORTED; a call still queued never runs. */
+  signal?: AbortSignal;
+}
+
+/** Counters of one recognizer's calls, for monitoring (FaceRecognizer.stats()). */
+export interface CallStats {
+  /** Calls started and not yet settled. */
+  pending: number;
+  /** Calls that resolved or rejected on their own. */
+  settled: number;
+  /** Calls rejected with ABORTED by their signal. */
+  aborted: number;
+  /** Of those, calls whose job never started (it was still queued when the abort came). */
+  skipped: number;
+}

@@ -5,24 +5,9 @@
  * never starts. dispose() rejects every pending call with DISPOSED at once.
  */
 import { FaceError, toFaceError } from '../contract/errors.js';
+import type { CallStats, RecognizerCallOptions } from '../contract/types.js';
 
-/** Options every call accepts besides its own: the caller's cancellation. Stripped before zod sees the rest. */
-export interface RecognizerCallOptions {
-  /** Aborting it rejects the call with ABORTED; a call still queued never runs. */
-  signal?: AbortSignal;
-}
-
-/** Counters of one recognizer's calls, for monitoring (FaceRecognizer.stats()). */
-export interface CallStats {
-  /** Calls started and not yet settled. */
-  pending: number;
-  /** Calls that resolved or rejected on their own. */
-  settled: number;
-  /** Calls rejected with ABORTED by their signal. */
-  aborted: number;
-  /** Of those, calls whose job never started (it was still queued when the abort came). */
-  skipped: number;
-}
+export type { RecognizerCallOptions, CallStats } from '../contract/types.js';
 
 export function abortedError(signal?: AbortSignal): FaceError {
   const reason = signal?.reason;

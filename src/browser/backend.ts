@@ -4,8 +4,8 @@
  * a WebGPU build whose embedding drifts from the CPU one is not used.
  */
 import { FaceEngine } from '../pipeline/engine.js';
-import type { SdkModelName } from './manifest.js';
-import { Model, type ModelLoader, type Ort } from './session.js';
+import type { SdkModelName } from '../runtime/manifest.js';
+import { Model, type ModelLoader, type Ort } from '../runtime/session.js';
 import { cosine } from '../pipeline/similarity.js';
 import { ALIGN_SIZE } from '../pipeline/align.js';
 
