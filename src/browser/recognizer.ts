@@ -156,6 +156,10 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
     if (disposed) throw new FaceError('DISPOSED', 'this recognizer was disposed');
   };
   const payload = async (input: ImageInput, i: number) => toPayload(input).catch((e) => { throw withImage(e, i); });
+  // A WebGPU worker may fall back to wasm for good during a call (device lost): info() must then say so.
+  const refreshInfo = async () => {
+    if (info.backend === 'webgpu') info = (await remote.info().catch(() => undefined)) ?? info;
+  };
 
   // An AbortSignal cannot cross to the worker: the page rejects at once and tells the worker the
   // call id, so a job still queued there never starts (runtime/calls.ts).
@@ -168,6 +172,7 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
     return calls.run(signal, async ({ id, inTurn }) => {
       const [pa, pb] = await Promise.all([payload(a, 1), payload(b, 2)]);
       const { value, timings } = await inTurn(() => remote.compare(Comlink.transfer(pa.payload, pa.transfer), Comlink.transfer(pb.payload, pb.transfer), options, id));
+      await refreshInfo();
       return { scan: value.scan, cosine: value.cosine, timings };
     });
   };
@@ -178,6 +183,7 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
     return calls.run(signal, async ({ id, inTurn }) => {
       const p = await payload(image, 1);
       const { value, timings } = await inTurn(() => remote.analyze(Comlink.transfer(p.payload, p.transfer), options, id));
+      await refreshInfo();
       return { faces: value, timings };
     });
   };
@@ -190,6 +196,7 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
       const p = await payload(image, 1);
       checkpoint();
       const { value, timings } = await inTurn(() => remote.liveness(Comlink.transfer(p.payload, p.transfer), options, id));
+      await refreshInfo();
       return { ...value, timings };
     });
   };
