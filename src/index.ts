@@ -5,9 +5,8 @@
  * @module face-compare-sdk
  */
 export * from './public.js';
-export { createFaceRecognizer, type FaceRecognizer, type CompareDetails, type AnalyzeDetails } from './browser/recognizer.js';
+export { createFaceRecognizer, type FaceRecognizer } from './browser/recognizer.js';
 export type { ImageInput } from './browser/inputs.js';
-export type { LivenessDetails } from './browser/recognizer.js';
 export {
   createLivenessGate, LIVENESS_GATE_FRAMES,
   type LivenessGate, type LivenessGateOptions, type LivenessGateState, type LivenessGateDecision,

@@ -9,7 +9,7 @@ import { FaceError } from '../contract/errors.js';
 import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
 import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../pipeline/input-policy.js';
 import { withoutOrientation, type ImageHeader } from '../pipeline/image-header.js';
-import { flattenRgba, rotateFlipRgba } from '../pipeline/orient.js';
+import { flattenRgba, isOpaque, rotateFlipRgba } from '../pipeline/orient.js';
 import type { ImagePayload } from './inputs.js';
 
 export async function decodePayload(p: ImagePayload): Promise<PreparedImage> {
@@ -81,7 +81,7 @@ async function readPixels(bitmap: ImageBitmap, orientation: number, plain: boole
       if (rgb && !f.rotation && !f.flip && frame.codedWidth === bitmap.width && frame.codedHeight === bitmap.height) {
         const buf = new Uint8ClampedArray(frame.allocationSize({ format: 'RGBA' }));
         await frame.copyTo(buf, { format: 'RGBA' });
-        if (buf.length === bitmap.width * bitmap.height * 4 && opaque(buf)) return buf;
+        if (buf.length === bitmap.width * bitmap.height * 4 && isOpaque(buf)) return buf;
       }
     } catch {
       // Older WebCodecs without RGBA conversion: use the canvas.
@@ -102,7 +102,7 @@ async function readPixels(bitmap: ImageBitmap, orientation: number, plain: boole
     ctx.drawImage(bitmap, 0, 0);
     const data = ctx.getImageData(0, 0, W, H).data;
     // We painted an opaque background: anything else means the browser gave us no real canvas.
-    if (!opaque(data)) throw new FaceError('INTERNAL', `the browser could not allocate a ${W}x${H} canvas to read the pixels (canvas memory exhausted?)`);
+    if (!isOpaque(data)) throw new FaceError('INTERNAL', `the browser could not allocate a ${W}x${H} canvas to read the pixels (canvas memory exhausted?)`);
     if (orientation === 1) return data;
     const { rotation, flip } = EXIF_TURNS[orientation];
     return rotateFlipRgba({ width: W, height: H, data }, rotation, flip).data as Uint8ClampedArray;
@@ -143,9 +143,4 @@ function copyToIsExact(): Promise<boolean> {
     }
   })().catch(() => false);
   return copyToProbe;
-}
-
-function opaque(rgba: Uint8ClampedArray): boolean {
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
-  return true;
 }

@@ -14,29 +14,8 @@ import {
 import type { CompareResult, Face } from '../contract/result.js';
 import { LivenessOptionsSchema, type LivenessOptions } from '../contract/options.js';
 import type { LivenessResult } from '../contract/liveness.js';
-import type { StageTimings } from '../runtime/timing.js';
+import type { AnalyzeDetails, CompareDetails, LivenessDetails } from '../contract/types.js';
 import { CallTracker, splitSignal, type RecognizerCallOptions, type CallStats } from '../runtime/calls.js';
-
-/** One comparison with what the platform JSON does not carry: the raw cosine and the stage timings. */
-export interface CompareDetails {
-  /** Exactly the platform's compare_face JSON. */
-  scan: CompareResult;
-  /** Cosine of the two embeddings (compare_similarity is its calibrated mapping). */
-  cosine: number;
-  /** Milliseconds per stage of this call. */
-  timings: StageTimings;
-}
-
-/** One analysis with its stage timings. */
-export interface AnalyzeDetails {
-  faces: Face[];
-  timings: StageTimings;
-}
-
-/** One liveness check with its stage timings. */
-export interface LivenessDetails extends LivenessResult {
-  timings: StageTimings;
-}
 
 export interface FaceRecognizer {
   /** The platform's compare_face scan for two images (main face of each). */
@@ -165,41 +144,46 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
   // call id, so a job still queued there never starts (runtime/calls.ts).
   const calls = new CallTracker((id) => void remote.cancel(id).catch(() => undefined));
 
-  const compare: FaceRecognizer['compare'] = async (a, b, callOptions) => {
+  type Payload = Awaited<ReturnType<typeof payload>>;
+  const send = (p: Payload) => Comlink.transfer(p.payload, p.transfer);
+
+  /**
+   * One call through the worker: options checked on the page before any transfer, the inputs made
+   * into payloads, the job handed to the worker in call order (an abort before it starts means it
+   * never runs there), then info() brought up to date.
+   */
+  const workerCall = async <O extends object, T>(
+    schema: Parameters<typeof parseOptions>[0],
+    callOptions: (O & RecognizerCallOptions) | undefined,
+    inputs: ImageInput[],
+    run: (payloads: Payload[], options: O | undefined, id: number) => Promise<T>,
+  ): Promise<T> => {
     live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(CompareOptionsSchema, options); // fail fast on the page, before any transfer
+    const { signal, options } = splitSignal<O>(callOptions);
+    parseOptions(schema, options);
     return calls.run(signal, async ({ id, inTurn }) => {
-      const [pa, pb] = await Promise.all([payload(a, 1), payload(b, 2)]);
-      const { value, timings } = await inTurn(() => remote.compare(Comlink.transfer(pa.payload, pa.transfer), Comlink.transfer(pb.payload, pb.transfer), options, id));
+      const payloads = await Promise.all(inputs.map((input, i) => payload(input, i + 1)));
+      const result = await inTurn(() => run(payloads, options, id));
       await refreshInfo();
-      return { scan: value.scan, cosine: value.cosine, timings };
-    });
-  };
-  const analyzeDetailed: FaceRecognizer['analyzeDetailed'] = async (image, callOptions) => {
-    live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(AnalyzeOptionsSchema, options);
-    return calls.run(signal, async ({ id, inTurn }) => {
-      const p = await payload(image, 1);
-      const { value, timings } = await inTurn(() => remote.analyze(Comlink.transfer(p.payload, p.transfer), options, id));
-      await refreshInfo();
-      return { faces: value, timings };
+      return result;
     });
   };
 
-  const livenessDetailed: FaceRecognizer['livenessDetailed'] = async (image, callOptions) => {
-    live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(LivenessOptionsSchema, options);
-    return calls.run(signal, async ({ id, checkpoint, inTurn }) => {
-      const p = await payload(image, 1);
-      checkpoint();
-      const { value, timings } = await inTurn(() => remote.liveness(Comlink.transfer(p.payload, p.transfer), options, id));
-      await refreshInfo();
+  const compare: FaceRecognizer['compare'] = (a, b, callOptions) =>
+    workerCall(CompareOptionsSchema, callOptions, [a, b], async ([pa, pb], options, id) => {
+      const { value, timings } = await remote.compare(send(pa!), send(pb!), options, id);
+      return { scan: value.scan, cosine: value.cosine, timings };
+    });
+  const analyzeDetailed: FaceRecognizer['analyzeDetailed'] = (image, callOptions) =>
+    workerCall(AnalyzeOptionsSchema, callOptions, [image], async ([p], options, id) => {
+      const { value, timings } = await remote.analyze(send(p!), options, id);
+      return { faces: value, timings };
+    });
+  const livenessDetailed: FaceRecognizer['livenessDetailed'] = (image, callOptions) =>
+    workerCall(LivenessOptionsSchema, callOptions, [image], async ([p], options, id) => {
+      const { value, timings } = await remote.liveness(send(p!), options, id);
       return { ...value, timings };
     });
-  };
 
   return {
     compare,

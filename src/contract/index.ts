@@ -18,4 +18,6 @@ export { LOAD_PHASES, type LoadPhase, type LoadProgress } from './options.js';
 export { LIVENESS_THRESHOLD, LIVENESS_CHECKS, type LivenessCheck, type LivenessResult } from './liveness.js';
 export { PLATFORM_THRESHOLD, CALIBRATION, calibratedSimilarity, cosineForSimilarity, type Calibration } from './calibration.js';
 export { MAX_INPUT_PIXELS, WORKING_MAX_SIDE } from './limits.js';
-export type { RgbaImage, StageTimings, Timed, RecognizerCallOptions, CallStats } from './types.js';
+export type {
+  RgbaImage, StageTimings, Timed, RecognizerCallOptions, CallStats, CompareDetails, AnalyzeDetails, LivenessDetails,
+} from './types.js';

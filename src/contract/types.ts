@@ -1,4 +1,6 @@
 /** Plain data types of the public API that are not zod schemas. */
+import type { LivenessResult } from './liveness.js';
+import type { CompareResult, Face } from './result.js';
 
 /** An RGBA image, 8 bits per channel, rows top to bottom (the layout of ImageData). */
 export interface RgbaImage {
@@ -41,4 +43,25 @@ export interface CallStats {
   aborted: number;
   /** Of those, calls whose job never started (it was still queued when the abort came). */
   skipped: number;
+}
+
+/** One comparison with what the platform JSON does not carry: the raw cosine and the stage timings. */
+export interface CompareDetails {
+  /** Exactly the platform's compare_face JSON. */
+  scan: CompareResult;
+  /** Cosine of the two embeddings (compare_similarity is its calibrated mapping). */
+  cosine: number;
+  /** Milliseconds per stage of this call. */
+  timings: StageTimings;
+}
+
+/** One analysis with its stage timings. */
+export interface AnalyzeDetails {
+  faces: Face[];
+  timings: StageTimings;
+}
+
+/** One liveness check with its stage timings. */
+export interface LivenessDetails extends LivenessResult {
+  timings: StageTimings;
 }

@@ -14,7 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { calibratedSimilarity, PLATFORM_THRESHOLD } from '../contract/calibration.js';
 import { cosine } from '../pipeline/similarity.js';
-import { FaceError, isFaceError, withImage } from '../contract/errors.js';
+import { FaceError, isFaceError, toFaceError, withImage } from '../contract/errors.js';
+import { RecognizerOptionsSchema } from '../contract/options.js';
 import { bestThreshold, ratesAt, rocAuc, tarAtFar, type ScoredPair } from './metrics.js';
 import { createFaceRecognizer, type NodeFaceRecognizer } from './index.js';
 import { readPairsCsv as readPairs, type PairRow } from './pairs.js';
@@ -72,7 +73,8 @@ async function* scorePairs(embed: Embed, pairs: PairRow[], root: string, thresho
 }
 
 function errorJson(e: unknown): { code: string; message: string } {
-  return isFaceError(e) ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+  const { code, message } = toFaceError(e);
+  return { code, message };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -111,7 +113,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!['compare', 'analyze', 'liveness', 'batch', 'eval'].includes(cmd)) throw new FaceError('INVALID_OPTIONS', `unknown command ${cmd}\n${USAGE}`);
   need(cmd === 'compare' ? 2 : 1);
   const runtime = values.runtime as NodeRuntimeChoice;
-  if (!['auto', 'onnxruntime-node', 'onnxruntime-web'].includes(runtime)) throw new FaceError('INVALID_OPTIONS', `--runtime must be auto, onnxruntime-node or onnxruntime-web, got ${runtime}`);
+  const runtimes: readonly string[] = RecognizerOptionsSchema.shape.runtime.unwrap().options;
+  if (!runtimes.includes(runtime)) throw new FaceError('INVALID_OPTIONS', `--runtime must be ${runtimes.slice(0, -1).join(', ')} or ${runtimes.at(-1)}, got ${runtime}`);
   const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) throw new FaceError('INVALID_OPTIONS', `--workers must be an integer in [1, 64], got ${values.workers}`);
 

@@ -13,12 +13,13 @@ import { AnalyzeOptionsSchema, CompareOptionsSchema, LivenessOptionsSchema, pars
 import type { CompareResult, Face } from '../contract/result.js';
 import type { LivenessOptions } from '../contract/options.js';
 import type { LivenessResult } from '../contract/liveness.js';
-import { FaceEngine } from '../pipeline/engine.js';
+import type { AnalyzeDetails, CompareDetails, LivenessDetails } from '../contract/types.js';
+import { FaceEngine, type PreparedImage } from '../pipeline/engine.js';
 import { serialQueue } from '../runtime/queue.js';
 import { CallTracker, splitSignal, type CallStats, type RecognizerCallOptions } from '../runtime/calls.js';
 import type { ModelLoader, SessionOptions } from '../runtime/session.js';
 import { loadNodeRuntime, type NodeRuntimeName } from './runtime.js';
-import { Stopwatch, type StageTimings } from '../runtime/timing.js';
+import { Stopwatch, type StageTimings, type Timed } from '../runtime/timing.js';
 import { decodeNodeImage, type NodeImageInput } from './decode.js';
 
 export * from '../public.js';
@@ -27,12 +28,8 @@ export { decodeNodeImage, type NodeImageInput } from './decode.js';
 /** Options of the Node recognizer: the shared RecognizerOptions (Node reads numThreads, backend, modelsDir and runtime). */
 export type NodeRecognizerOptions = RecognizerOptions;
 
-/** One comparison with the raw cosine and this call's stage timings. */
-export interface NodeCompareDetails {
-  scan: CompareResult;
-  cosine: number;
-  timings: StageTimings;
-}
+/** One comparison with the raw cosine and this call's stage timings (the browser's CompareDetails). */
+export type NodeCompareDetails = CompareDetails;
 
 export interface NodeFaceRecognizer {
   compareFaces(a: NodeImageInput, b: NodeImageInput, options?: CompareOptions & RecognizerCallOptions): Promise<CompareResult>;
@@ -42,11 +39,11 @@ export interface NodeFaceRecognizer {
   compareDetailed(a: NodeImageInput, b: NodeImageInput, options?: CompareOptions & RecognizerCallOptions): Promise<{ result: CompareResult; cosine: number; timings: StageTimings }>;
   analyze(image: NodeImageInput, options?: AnalyzeOptions & RecognizerCallOptions): Promise<Face[]>;
   /** analyze plus this call's stage timings. */
-  analyzeDetailed(image: NodeImageInput, options?: AnalyzeOptions & RecognizerCallOptions): Promise<{ faces: Face[]; timings: StageTimings }>;
+  analyzeDetailed(image: NodeImageInput, options?: AnalyzeOptions & RecognizerCallOptions): Promise<AnalyzeDetails>;
   /** Is the main face a live person or a printed photo (docs/liveness.md)? The first call loads the liveness model. */
   liveness(image: NodeImageInput, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessResult>;
   /** liveness plus this call's stage timings. */
-  livenessDetailed(image: NodeImageInput, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessResult & { timings: StageTimings }>;
+  livenessDetailed(image: NodeImageInput, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessDetails>;
   /** Counters of this recognizer's calls: pending, settled, aborted, skipped (aborted before they started). */
   stats(): CallStats;
   /** Face embedding (512-d, L2-normalised) of an image's main face. */
@@ -57,9 +54,8 @@ export interface NodeFaceRecognizer {
 }
 
 /** The models: dist/assets/ in the package (from dist/node/), the repo's models/ from src/node/ (tsx). */
-export const DEFAULT_MODELS_DIR = ['../assets', '../../models']
-  .map((rel) => join(dirname(fileURLToPath(import.meta.url)), rel))
-  .find((dir) => existsSync(join(dir, 'manifest.json'))) ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+const MODEL_DIRS = ['../assets', '../../models'].map((rel) => join(dirname(fileURLToPath(import.meta.url)), rel));
+export const DEFAULT_MODELS_DIR = MODEL_DIRS.find((dir) => existsSync(join(dir, 'manifest.json'))) ?? MODEL_DIRS[1]!;
 
 export function fileModelLoader(dir: string): ModelLoader {
   return async (info) => new Uint8Array(await readFile(join(dir, info.file)));
@@ -72,7 +68,7 @@ export function createNodeEngine(dir = DEFAULT_MODELS_DIR, runtime: SessionOptio
 
 export async function createFaceRecognizer(options: NodeRecognizerOptions = {}): Promise<NodeFaceRecognizer> {
   const opts = parseOptions(RecognizerOptionsSchema, options);
-  if (opts.backend === 'webgpu') throw new FaceError('INVALID_OPTIONS', "backend: 'webgpu' is browser-only; Node runs on wasm");
+  if (opts.backend === 'webgpu') throw new FaceError('INVALID_OPTIONS', "backend: 'webgpu' is browser-only; Node runs on the CPU");
   const runtime = await loadNodeRuntime(opts.runtime, opts.numThreads ?? 1);
   const engine = await createNodeEngine(opts.modelsDir, runtime);
   let disposed = false;
@@ -90,42 +86,40 @@ export async function createFaceRecognizer(options: NodeRecognizerOptions = {}):
   const serial = serialQueue();
   // `{ signal }`: the same semantics as the browser (runtime/calls.ts); a queued job checks before it starts.
   const calls = new CallTracker();
-  const compare: NodeFaceRecognizer['compare'] = async (a, b, callOptions) => {
+  /**
+   * One engine call: options checked before any decode (as in the browser), the inputs decoded, the
+   * job queued in call order (an abort before it starts means it never runs), decode time added.
+   */
+  const engineCall = async <O extends object, T>(
+    schema: Parameters<typeof parseOptions>[0],
+    callOptions: (O & RecognizerCallOptions) | undefined,
+    inputs: NodeImageInput[],
+    run: (images: PreparedImage[], options: O | undefined) => Promise<Timed<T>>,
+  ): Promise<Timed<T>> => {
     live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(CompareOptionsSchema, options); // fail fast, before any decode, as in the browser
+    const { signal, options } = splitSignal<O>(callOptions);
+    parseOptions(schema, options);
     return calls.run(signal, async ({ checkpoint, inTurn }) => {
       const sw = new Stopwatch();
-      const [pa, pb] = await Promise.all([decodeAt(a, 1), decodeAt(b, 2)]);
+      const images = await Promise.all(inputs.map((input, i) => decodeAt(input, i + 1)));
       const decode = sw.lap();
-      const { value, timings } = await inTurn(() => serial(() => { checkpoint(true); return engine.compare(pa, pb, options); }));
-      return { scan: value.scan, cosine: value.cosine, timings: { ...timings, decode } };
-    });
-  };
-  const analyzeDetailed: NodeFaceRecognizer['analyzeDetailed'] = async (image, callOptions) => {
-    live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(AnalyzeOptionsSchema, options); // fail fast, before any decode, as in the browser
-    return calls.run(signal, async ({ checkpoint, inTurn }) => {
-      const sw = new Stopwatch();
-      const p = await decodeAt(image, 1);
-      const decode = sw.lap();
-      const { value, timings } = await inTurn(() => serial(() => { checkpoint(true); return engine.analyze(p, options); }));
-      return { faces: value.map((f) => f.face), timings: { ...timings, decode } };
+      const { value, timings } = await inTurn(() => serial(() => { checkpoint(true); return run(images, options); }));
+      return { value, timings: { ...timings, decode } };
     });
   };
 
+  const compare: NodeFaceRecognizer['compare'] = async (a, b, callOptions) => {
+    const { value, timings } = await engineCall(CompareOptionsSchema, callOptions, [a, b], ([pa, pb], options) => engine.compare(pa!, pb!, options));
+    return { scan: value.scan, cosine: value.cosine, timings };
+  };
+  const analyzeDetailed: NodeFaceRecognizer['analyzeDetailed'] = async (image, callOptions) => {
+    const { value, timings } = await engineCall(AnalyzeOptionsSchema, callOptions, [image], ([p], options) => engine.analyze(p!, options));
+    return { faces: value.map((f) => f.face), timings };
+  };
   const livenessDetailed: NodeFaceRecognizer['livenessDetailed'] = async (image, callOptions) => {
-    live();
-    const { signal, options } = splitSignal(callOptions);
-    parseOptions(LivenessOptionsSchema, options); // fail fast, before any decode, as in the browser
-    return calls.run(signal, async ({ checkpoint, inTurn }) => {
-      const sw = new Stopwatch();
-      const p = await decodeAt(image, 1);
-      const decode = sw.lap();
-      const { value, timings } = await inTurn(() => serial(() => { checkpoint(true); return engine.liveness(p, options).catch((e) => { throw withImage(e, 1); }); }));
-      return { ...value, timings: { ...timings, decode } };
-    });
+    const { value, timings } = await engineCall(LivenessOptionsSchema, callOptions, [image], ([p], options) =>
+      engine.liveness(p!, options).catch((e) => { throw withImage(e, 1); }));
+    return { ...value, timings };
   };
 
   return {

@@ -3,7 +3,7 @@
  * embedding the image paths it is sent. Errors go back as {code, message, details}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isFaceError } from '../contract/errors.js';
+import { toFaceError } from '../contract/errors.js';
 import { createFaceRecognizer } from './index.js';
 import type { NodeRuntimeChoice } from './runtime.js';
 
@@ -35,6 +35,7 @@ port.on('message', async (job: { id: number; path?: string; close?: boolean }) =
   }
 });
 
+/** Errors cross the thread as plain data; FaceError.fromJSON rebuilds them in the pool. */
 function errorOf(e: unknown) {
-  return isFaceError(e) ? { code: e.code, message: e.message, details: e.details } : { code: 'INTERNAL', message: (e as Error)?.message ?? String(e) };
+  return toFaceError(e).toJSON();
 }

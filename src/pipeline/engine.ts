@@ -187,9 +187,7 @@ export class FaceEngine {
     const score = await this.livenessScore(input.image, d);
     timings.liveness = sw.lap();
     const threshold = opts.threshold ?? LIVENESS_THRESHOLD;
-    const k = input.toSource;
-    const box = { x1: Math.round(d.x1 * k), y1: Math.round(d.y1 * k), x2: Math.round(d.x2 * k), y2: Math.round(d.y2 * k) };
-    return { value: { score, live: score >= threshold, threshold, box }, timings };
+    return { value: { score, live: score >= threshold, threshold, box: sourceBox(d, input.toSource) }, timings };
   }
 
   /** Every face in the image, largest first. */
@@ -292,10 +290,7 @@ export class FaceEngine {
     // Quality judges the face as the embedder gets it: eye distance in working pixels, not source pixels.
     const quality = faceQuality({ sharpness: sharpness(alignedLuma(tensor)), eyeDist: eyeDistance(pts), yaw, pitch, luminance, occlusion });
     const face: Face = {
-      x1: Math.round(det.x1 * k),
-      y1: Math.round(det.y1 * k),
-      x2: Math.round(det.x2 * k),
-      y2: Math.round(det.y2 * k),
+      ...sourceBox(det, k),
       landmark_68: Array.from({ length: 68 }, (_, i) => ({ x: pts[2 * i] * k, y: pts[2 * i + 1] * k })),
       eye_dist: eyeDistance(pts) * k,
       face_luminance: luminance,
@@ -320,6 +315,9 @@ export class FaceEngine {
 }
 
 const area = (d: Detection) => (d.x2 - d.x1) * (d.y2 - d.y1);
+
+/** A working-pixel box in the caller's pixels, rounded to the platform's integers. */
+const sourceBox = (d: Detection, k: number) => ({ x1: Math.round(d.x1 * k), y1: Math.round(d.y1 * k), x2: Math.round(d.x2 * k), y2: Math.round(d.y2 * k) });
 
 function addTimings(into: StageTimings, from: StageTimings): void {
   for (const k of Object.keys(into) as (keyof StageTimings)[]) into[k] += from[k];

@@ -4,6 +4,7 @@
  */
 import type { Detection } from './detect.js';
 import { rectToGrid, warpToTensor, type RgbaImage, type TensorSpec } from './image.js';
+import { softmaxAt } from './similarity.js';
 
 /** fr_liveness takes a 128x128 crop. */
 export const LIVENESS_INPUT = 128;
@@ -51,9 +52,5 @@ export function prepareLivenessInput(
 
 /** Live score in [0, 1]: softmax of the model's logits, class 0 (live). */
 export function livenessScore(logits: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return Math.exp(logits[0] - max) / sum;
+  return softmaxAt(logits, 0);
 }

@@ -34,10 +34,8 @@ export function rotateFlipRgba(src: RgbaImage, rotation: number, flip: boolean):
  * browser's canvas readback do for files: c' = c·a + bg·(1 − a). Opaque buffers come back as they are.
  */
 export function flattenRgba(src: RgbaImage, bg: { r: number; g: number; b: number }): RgbaImage {
+  if (isOpaque(src.data)) return src;
   const d = src.data;
-  let i = 3;
-  while (i < d.length && d[i] === 255) i += 4;
-  if (i >= d.length) return src;
   const out = new Uint8ClampedArray(d.length);
   for (let p = 0; p < d.length; p += 4) {
     const a = d[p + 3] / 255;
@@ -47,4 +45,10 @@ export function flattenRgba(src: RgbaImage, bg: { r: number; g: number; b: numbe
     out[p + 3] = 255;
   }
   return { width: src.width, height: src.height, data: out };
+}
+
+/** Every pixel's alpha is 255. */
+export function isOpaque(rgba: RgbaImage['data']): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
 }

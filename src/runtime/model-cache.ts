@@ -20,26 +20,18 @@ export interface ModelFetchEvents {
   onBytes?: (file: string, loaded: number) => void;
 }
 
-/** Reads a response body, reporting the bytes received after each chunk. */
+/** Reads a response body, reporting the bytes received after each chunk; the platform joins the chunks. */
 async function readWithProgress(res: Response, report: (loaded: number) => void): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  const chunks: Uint8Array[] = [];
   let loaded = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    report(loaded);
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return bytes;
+  const counted = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, out) {
+      loaded += chunk.byteLength;
+      report(loaded);
+      out.enqueue(chunk);
+    },
+  }));
+  return new Uint8Array(await new Response(counted).arrayBuffer());
 }
 
 /** Model bytes: the verified cached copy, else the network (then cached). */

@@ -3,6 +3,7 @@
  * landmarks. "Left" and "right" are the subject's: left = points 42–47 (image right in a frontal
  * photo), as in the platform's point order; checked on Yale winks and mirrored copies.
  */
+import { softmaxAt } from '../similarity.js';
 import { centroid, type Landmarks68 } from '../landmarks.js';
 import { warpToTensor, type Affine, type RgbaImage, type TensorSpec } from '../image.js';
 import { dist, eyeLineAngle, pt } from './geometry.js';
@@ -41,9 +42,7 @@ export function mirrorEyeInput(crop: Float32Array): Float32Array {
 
 /** fr_eye's two logits → probability that the eye is closed (class 0 is "closed": Yale sleepy 0.95, open faces 0.05). */
 export function eyeClosedProbability(logits: ArrayLike<number>): number {
-  const m = Math.max(logits[0], logits[1]);
-  const e0 = Math.exp(logits[0] - m), e1 = Math.exp(logits[1] - m);
-  return e0 / (e0 + e1);
+  return softmaxAt(logits, 0);
 }
 
 /** Eye aspect ratio (Soukupová & Čech 2016) of one eye's six points: lid opening over width. */
