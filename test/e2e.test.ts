@@ -124,6 +124,11 @@ describe('browser API (harness page)', () => {
       return {
         noFace: await grab(fr.compareFaces(good, noFace)),
         garbage: await grab(fr.compareFaces(new Blob(['hello'], { type: 'image/jpeg' }), good)),
+        // Image 2 decodes while image 1 is analysed: its errors still carry its number, image 1's
+        // come first, and a file that cannot be decoded is reported before a face that is missing.
+        garbage2: await grab(fr.compareFaces(good, new Blob(['hello'], { type: 'image/jpeg' }))),
+        bothBad: await grab(fr.compareFaces(new Blob([]), new Blob(['hello'], { type: 'image/jpeg' }))),
+        noFaceThenGarbage: await grab(fr.compareFaces(noFace, new Blob(['hello'], { type: 'image/jpeg' }))),
         empty: await grab(fr.analyze(new Blob([]))),
         options: await grab(fr.compareFaces(good, good, { threshold: 3 })),
         unsupported: await grab(fr.analyze(42)),
@@ -133,6 +138,9 @@ describe('browser API (harness page)', () => {
     expect(codes).toEqual({
       noFace: 'FaceError:NO_FACE:2',
       garbage: 'FaceError:IMAGE_DECODE:1',
+      garbage2: 'FaceError:IMAGE_DECODE:2',
+      bothBad: 'FaceError:IMAGE_DECODE:1',
+      noFaceThenGarbage: 'FaceError:IMAGE_DECODE:2',
       empty: 'FaceError:IMAGE_DECODE:1',
       options: 'FaceError:INVALID_OPTIONS:',
       unsupported: 'FaceError:IMAGE_DECODE:1',

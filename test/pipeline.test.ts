@@ -3,7 +3,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALIGN_SIZE, ARCFACE_POINTS, alignFace } from '../src/pipeline/align.js';
+import sharp from 'sharp';
 import { FaceEngine, type PreparedImage } from '../src/pipeline/engine.js';
+import { detectContentSize, iou } from '../src/pipeline/detect.js';
 import { cosine } from '../src/pipeline/similarity.js';
 import { fivePoints } from '../src/pipeline/landmarks.js';
 import { nme } from './support/nme.js';
@@ -71,6 +73,39 @@ describe('detect + landmarks on AFW (300-W annotations)', () => {
     const mean = errors.reduce((a, b) => a + b) / errors.length;
     expect(mean).toBeLessThan(0.065);
     expect(errors.filter((e) => e < 0.1).length / errors.length).toBeGreaterThan(0.9);
+  });
+});
+
+describe('detector on a native-size copy (the browser decoder\'s path for large images)', () => {
+  it('sizes the copy as the letterbox content, even-sided, and only for images over twice the input', () => {
+    expect(detectContentSize(1920, 1080)).toEqual({ width: 320, height: 180 });
+    expect(detectContentSize(1080, 1920)).toEqual({ width: 136, height: 240 });
+    expect(detectContentSize(2048, 1536)).toEqual({ width: 320, height: 240 });
+    expect(detectContentSize(640, 480)).toBeUndefined();
+    expect(detectContentSize(250, 250)).toBeUndefined();
+  });
+
+  it('finds the same faces, in full-image pixels, from a copy another scaler made', async () => {
+    // sharp's lanczos3 stands in for the browser's scaler: a different filter than the JS area
+    // average, as the browser's is, so this checks the mapping back and the tolerance to it.
+    let checked = 0;
+    for (const [image] of afw.slice(0, 12)) {
+      const p = await decodeNodeImage(`${AFW}images/${image}`);
+      const size = detectContentSize(p.image.width, p.image.height);
+      if (!size) continue;
+      const { data } = await sharp(Buffer.from(p.image.data.buffer, p.image.data.byteOffset, p.image.data.byteLength), {
+        raw: { width: p.image.width, height: p.image.height, channels: 4 },
+      }).resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+      const small = { ...size, data: new Uint8ClampedArray(data) };
+      const full = (await engine.detect(p.image)).filter((d) => d.score > 0.9);
+      const viaCopy = await engine.detect(p.image, undefined, small);
+      for (const d of full) {
+        const best = Math.max(...viaCopy.map((q) => iou(q, d)));
+        expect(best, `${image}: box ${[d.x1, d.y1, d.x2, d.y2].map(Math.round)}`).toBeGreaterThan(0.85);
+      }
+      checked += full.length;
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 });
 

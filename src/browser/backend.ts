@@ -110,6 +110,9 @@ export async function createBackend(cfg: BackendConfig): Promise<BackendResult> 
   const ort = await cfg.runtimes.wasm();
   configure(ort, cfg);
   const runtimeMs = performance.now() - t0;
-  const engine = await FaceEngine.create({ ort, loader: cfg.loader, onStage: cfg.onStage });
+  // With a thread pool, its threads stop spinning when a run ends: a spinning thread holds a core
+  // the decoder and the pipeline's own JavaScript need between model runs.
+  const sessionOptions = cfg.numThreads > 1 ? { extra: { session: { force_spinning_stop: '1' } } } : undefined;
+  const engine = await FaceEngine.create({ ort, loader: cfg.loader, onStage: cfg.onStage, sessionOptions });
   return { engine, backend: 'wasm', fallbackReason, runtimeMs };
 }

@@ -1,5 +1,5 @@
 /** What the worker exposes over comlink. Calls run one at a time: ORT sessions are not re-entrant. */
-import { FaceEngine, type Comparison } from '../pipeline/engine.js';
+import { FaceEngine, type Comparison, type PreparedImage } from '../pipeline/engine.js';
 import { FaceError, withImage } from '../contract/errors.js';
 import { MODELS, MODEL_NAMES, type ModelName, type SdkModelName } from '../runtime/manifest.js';
 import { loadModelBytes } from '../runtime/model-cache.js';
@@ -12,7 +12,7 @@ import type { LivenessResult } from '../contract/liveness.js';
 import { Stopwatch, type Timed } from '../runtime/timing.js';
 import { serialQueue } from '../runtime/queue.js';
 import { cancelledCalls } from '../runtime/calls.js';
-import { decodePayload } from './decode.js';
+import { beginDecode, decodePayload } from './decode.js';
 import { Comlink } from './rpc.js';
 import type { ImagePayload } from './inputs.js';
 
@@ -66,6 +66,11 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
     return engine;
   };
   const decode = async (p: ImagePayload, i: number) => decodePayload(p).catch((e) => { throw withImage(e, i); });
+  /** beginDecode with the image's number on its errors, from either step. */
+  const begin = async (p: ImagePayload, i: number) => {
+    const finish = await beginDecode(p).catch((e) => { throw withImage(e, i); });
+    return () => finish().catch((e) => { throw withImage(e, i); });
+  };
 
   /**
    * Runs a job on the engine; if WebGPU fails at run time (device lost, unsupported kernel), the
@@ -117,11 +122,20 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
       job(callId, async (): Promise<Timed<Comparison>> => {
         ready();
         const sw = new Stopwatch();
-        const [pa, pb] = [await decode(a, 1), await decode(b, 2)];
+        // Both files checked and handed to the browser's decoder (off this thread) first, so image
+        // 2 decodes while image 1 runs through the models; compare() reads its pixels when it gets
+        // there and adds the wait to `decode`. Image 1's error still comes first.
+        const begun = await Promise.allSettled([begin(a, 1), begin(b, 2)]);
+        for (const d of begun) if (d.status === 'rejected') throw d.reason;
+        const [finishA, finishB] = begun.map((d) => (d as PromiseFulfilledResult<() => Promise<PreparedImage>>).value);
+        // An image 1 that cannot be read still lets image 2 finish (its bitmap is closed when read).
+        const pa = await finishA().catch(async (e) => { await finishB().catch(() => undefined); throw e; });
+        const pb = finishB();
+        pb.catch(() => undefined); // awaited by compare(); image 1 may fail first
         calls.check(callId);
         const decodeMs = sw.lap();
         const r = await withFallback((e) => e.compare(pa, pb, options));
-        return { value: r.value, timings: { ...r.timings, decode: decodeMs } };
+        return { value: r.value, timings: { ...r.timings, decode: decodeMs + r.timings.decode } };
       }),
 
     analyze: (img: ImagePayload, options?: AnalyzeOptions, callId?: number) =>

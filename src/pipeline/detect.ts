@@ -1,4 +1,4 @@
-import { applyAffine, letterbox, warpToTensor, type RgbaImage, type TensorSpec } from './image.js';
+import { applyAffine, letterbox, warpToTensor, type Affine, type RgbaImage, type TensorSpec } from './image.js';
 
 export const DETECT_INPUT = { width: 320, height: 240 } as const;
 const DETECT_SPEC: TensorSpec = { channels: [0, 1, 2], mean: [127], std: [128], border: 127 };
@@ -21,11 +21,32 @@ export interface DetectInput {
 /**
  * Letterboxes the image into the detector's 320x240 input (aspect kept, grey padding that
  * normalises to 0) with area-averaged downscaling, so a 12 MP photo and a 320x240 frame look alike.
+ *
+ * `small`, when given, is the same picture already shrunk to `detectContentSize(img)` by a native
+ * scaler (the browser's, in its decoder): it is copied 1:1 into the letterbox instead of warping
+ * every pixel of `img` in JS; boxes still come back in `img`'s pixels.
  */
-export function prepareDetectInput(img: RgbaImage, out?: Float32Array): DetectInput {
-  const { map } = letterbox(img.width, img.height, DETECT_INPUT.width, DETECT_INPUT.height);
-  const tensor = warpToTensor(img, map, DETECT_INPUT.width, DETECT_INPUT.height, DETECT_SPEC, out);
-  return { tensor, toSource: (x, y) => applyAffine(map, x, y) };
+export function prepareDetectInput(img: RgbaImage, out?: Float32Array, small?: RgbaImage): DetectInput {
+  const src = small ?? img;
+  const { map } = letterbox(src.width, src.height, DETECT_INPUT.width, DETECT_INPUT.height);
+  const tensor = warpToTensor(src, map, DETECT_INPUT.width, DETECT_INPUT.height, DETECT_SPEC, out);
+  // src pixels → img pixels: one scale per axis (the small size is rounded, so x and y may differ by a hair).
+  const kx = img.width / src.width, ky = img.height / src.height;
+  const toImg: Affine = [map[0] * kx, map[1] * kx, map[2] * kx, map[3] * ky, map[4] * ky, map[5] * ky];
+  return { tensor, toSource: (x, y) => applyAffine(toImg, x, y) };
+}
+
+/**
+ * The size a native scaler should shrink a `width` x `height` image to for the detector: its
+ * letterbox content, rounded to even sides so the letterbox pads are whole pixels and the copy is
+ * exact. Undefined when the image is at most twice the detector input: there the JS warp is cheap
+ * (under a millisecond) and a native pass would only add a read-back.
+ */
+export function detectContentSize(width: number, height: number): { width: number; height: number } | undefined {
+  const scale = Math.min(DETECT_INPUT.width / width, DETECT_INPUT.height / height);
+  if (scale >= 0.5) return undefined;
+  const even = (v: number) => Math.max(2, 2 * Math.round(v / 2));
+  return { width: even(width * scale), height: even(height * scale) };
 }
 
 export interface DecodeOptions {

@@ -43,6 +43,11 @@ export interface PreparedImage {
   image: RgbaImage;
   /** Source pixels per working pixel (≥ 1 when the image was downscaled). */
   toSource: number;
+  /**
+   * The same picture at `detectContentSize(image)`, shrunk by a native scaler (the browser's
+   * decoder makes it for large images): the detector reads it instead of warping `image` in JS.
+   */
+  detectImage?: RgbaImage;
 }
 
 export function prepareImage(img: RgbaImage, toSource = 1): PreparedImage {
@@ -127,8 +132,9 @@ export class FaceEngine {
   // Reused across calls (calls never overlap): the detector input is the largest per-call buffer (900 KB).
   private readonly detectBuffer = new Float32Array(3 * DETECT_INPUT.height * DETECT_INPUT.width);
 
-  async detect(img: RgbaImage, minScore = DEFAULT_DECODE.minScore): Promise<Detection[]> {
-    const input = prepareDetectInput(img, this.detectBuffer);
+  /** Faces in `img` (working pixels); `small` is its optional native downscale (PreparedImage.detectImage). */
+  async detect(img: RgbaImage, minScore = DEFAULT_DECODE.minScore, small?: RgbaImage): Promise<Detection[]> {
+    const input = prepareDetectInput(img, this.detectBuffer, small);
     const out = await this.models.fr_detect.run(input.tensor, [1, 3, DETECT_INPUT.height, DETECT_INPUT.width]);
     return decodeDetections(out.scores, out.boxes, input, img.width, img.height, { ...DEFAULT_DECODE, minScore });
   }
@@ -195,7 +201,7 @@ export class FaceEngine {
     const opts = parseOptions(AnalyzeOptionsSchema, options);
     const timings = zeroTimings();
     const sw = new Stopwatch();
-    const dets = await this.detect(input.image, opts.minScore);
+    const dets = await this.detect(input.image, opts.minScore, input.detectImage);
     timings.detect = sw.lap();
     const faces: AnalyzedFace[] = [];
     for (const det of dets.sort((p, q) => area(q) - area(p))) faces.push(await this.describe(input, det, timings, sw));
@@ -214,7 +220,7 @@ export class FaceEngine {
 
   /** The main face's detection: rankFaces' first; NO_FACE, or MULTIPLE_FACES when asked to refuse several. */
   private async mainDetection(input: PreparedImage, opts: { minScore?: number; rejectMultipleFaces?: boolean }): Promise<Detection> {
-    const dets = rankFaces(await this.detect(input.image, opts.minScore), input.image.width, input.image.height);
+    const dets = rankFaces(await this.detect(input.image, opts.minScore, input.detectImage), input.image.width, input.image.height);
     if (dets.length === 0) throw new FaceError('NO_FACE', 'no face found in the image');
     if (dets.length > 1 && opts.rejectMultipleFaces) {
       throw new FaceError('MULTIPLE_FACES', `${dets.length} faces found and rejectMultipleFaces is set`, { faces: dets.length });
@@ -222,16 +228,26 @@ export class FaceEngine {
     return dets[0];
   }
 
-  /** The platform's compare_face scan for two prepared images, with the raw cosine. */
-  async compare(a: PreparedImage, b: PreparedImage, options: CompareOptions = {}): Promise<Timed<Comparison>> {
+  /**
+   * The platform's compare_face scan for two prepared images, with the raw cosine. An image may
+   * still be decoding (a promise): image 2 then decodes while image 1 runs through the models, and
+   * the time spent waiting for it counts as `decode`.
+   */
+  async compare(a: PreparedImage | Promise<PreparedImage>, b: PreparedImage | Promise<PreparedImage>, options: CompareOptions = {}): Promise<Timed<Comparison>> {
     const opts = parseOptions(CompareOptionsSchema, options);
     const timings = zeroTimings();
     const faces: AnalyzedFace[] = [];
-    for (const [i, img] of [a, b].entries()) {
+    for (const [i, pending] of [a, b].entries()) {
       let one: Timed<AnalyzedFace>;
+      let img: PreparedImage;
       try {
+        const wait = new Stopwatch();
+        img = await pending;
+        timings.decode += wait.lap();
         one = await this.mainFace(img, { minScore: opts.minScore, rejectMultipleFaces: opts.rejectMultipleFaces });
       } catch (e) {
+        // An undecodable image 2 is reported before image 1's faces, as when both are decoded first (Node).
+        if (i === 0) await b;
         throw withImage(e, i + 1);
       }
       addTimings(timings, one.timings);
