@@ -13,12 +13,8 @@ import { withoutOrientation, type ImageHeader } from '../pipeline/image-header.j
 import { flattenRgba, isOpaque, rotateFlipRgba } from '../pipeline/orient.js';
 import type { ImagePayload } from './inputs.js';
 
-export async function decodePayload(p: ImagePayload): Promise<PreparedImage> {
-  return (await beginDecode(p))();
-}
-
 /**
- * decodePayload in two steps: the returned promise settles once the file is checked and the
+ * A payload decoded in two steps: the returned promise settles once the file is checked and the
  * browser's decoder is working on it (off this thread); the function it gives reads the pixels.
  * A compare begins both images this way, so image 2 decodes while image 1 runs through the models.
  */

@@ -1,5 +1,5 @@
 /** What the worker exposes over comlink. Calls run one at a time: ORT sessions are not re-entrant. */
-import { FaceEngine, type Comparison, type PreparedImage } from '../pipeline/engine.js';
+import { FaceEngine, type Comparison } from '../pipeline/engine.js';
 import { FaceError, withImage } from '../contract/errors.js';
 import { MODELS, MODEL_NAMES, type ModelName, type SdkModelName } from '../runtime/manifest.js';
 import { loadModelBytes } from '../runtime/model-cache.js';
@@ -12,7 +12,7 @@ import type { LivenessResult } from '../contract/liveness.js';
 import { Stopwatch, type Timed } from '../runtime/timing.js';
 import { serialQueue } from '../runtime/queue.js';
 import { cancelledCalls } from '../runtime/calls.js';
-import { beginDecode, decodePayload } from './decode.js';
+import { beginDecode } from './decode.js';
 import { Comlink } from './rpc.js';
 import type { ImagePayload } from './inputs.js';
 
@@ -65,12 +65,12 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
     if (!engine) throw new FaceError('DISPOSED', 'the recognizer is not initialised or was disposed');
     return engine;
   };
-  const decode = async (p: ImagePayload, i: number) => decodePayload(p).catch((e) => { throw withImage(e, i); });
   /** beginDecode with the image's number on its errors, from either step. */
   const begin = async (p: ImagePayload, i: number) => {
     const finish = await beginDecode(p).catch((e) => { throw withImage(e, i); });
     return () => finish().catch((e) => { throw withImage(e, i); });
   };
+  const decode = async (p: ImagePayload, i: number) => (await begin(p, i))();
 
   /**
    * Runs a job on the engine; if WebGPU fails at run time (device lost, unsupported kernel), the
@@ -125,9 +125,10 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
         // Both files checked and handed to the browser's decoder (off this thread) first, so image
         // 2 decodes while image 1 runs through the models; compare() reads its pixels when it gets
         // there and adds the wait to `decode`. Image 1's error still comes first.
-        const begun = await Promise.allSettled([begin(a, 1), begin(b, 2)]);
-        for (const d of begun) if (d.status === 'rejected') throw d.reason;
-        const [finishA, finishB] = begun.map((d) => (d as PromiseFulfilledResult<() => Promise<PreparedImage>>).value);
+        const [beginA, beginB] = [begin(a, 1), begin(b, 2)];
+        beginB.catch(() => undefined); // image 1's error is the one thrown when both fail
+        const finishA = await beginA;
+        const finishB = await beginB;
         // An image 1 that cannot be read still lets image 2 finish (its bitmap is closed when read).
         const pa = await finishA().catch(async (e) => { await finishB().catch(() => undefined); throw e; });
         const pb = finishB();
