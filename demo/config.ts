@@ -4,7 +4,9 @@
  * The query wins over what was saved; the platform URL is kept in localStorage, the token only in
  * sessionStorage (it is removed from the address bar once read). See docs/demo.md.
  */
-import { CHANNELS, type Channel } from 'face-compare-sdk';
+import { CHANNELS, type CompareOptions } from 'face-compare-sdk';
+
+type Channel = NonNullable<CompareOptions['channel']>;
 
 export interface DemoConfig {
   channel: Channel;

@@ -5,10 +5,9 @@
  * when the network returns, after a reload or in another tab. The page loads this module with
  * import() once a platform URL is set (on load, so scans left by an earlier session go out too).
  */
-import {
-  createPlatformClient, createScanSync, openScanStore,
-  type CompareResult, type ScanStore, type ScanSync, type SyncStatus, type TokenProvider,
-} from 'face-compare-sdk';
+import type { CompareResult } from 'face-compare-sdk';
+import { createPlatformClient, type TokenProvider } from 'face-compare-sdk/platform';
+import { createScanSync, openScanStore, type ScanStore, type ScanSync, type SyncStatus } from 'face-compare-sdk/store';
 
 /** `queued`: kept on the device, to be sent later. */
 export type SaveState = 'off' | 'saving' | 'queued' | 'saved' | 'offline' | 'failed';

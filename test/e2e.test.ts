@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceRecognizer } from '../src/node/index.js';
 import { CompareResultSchema, FaceSchema } from '../src/contract/result.js';
 import type { LoadProgress } from '../src/contract/options.js';
-import { MODELS, MODEL_NAMES } from '../src/runtime/manifest.js';
+import { MODELS, STARTUP_MODEL_NAMES } from '../src/runtime/manifest.js';
+import { MODEL_CACHE_NAME } from '../src/runtime/model-cache.js';
 import { routeData, startE2E, type E2E } from './e2e/browser.js';
 import { DATA, LFW } from './helpers.js';
 
@@ -104,11 +105,11 @@ describe('browser API (harness page)', () => {
     FaceSchema.parse(faces[0]);
     // Node decodes with sharp, Chromium with its own decoder: answers agree to decoder noise.
     const node = await createFaceRecognizer();
-    const ref = await node.compareDetailed(LFW + SAME[0], LFW + SAME[1]);
+    const ref = await node.compare(LFW + SAME[0], LFW + SAME[1]);
     await node.dispose();
     expect(Math.abs(cosine - ref.cosine)).toBeLessThan(0.01);
-    expect(Math.abs(scan.compare_similarity - ref.result.compare_similarity)).toBeLessThan(0.01);
-    for (const k of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(scan.face1[k] - ref.result.face1[k])).toBeLessThanOrEqual(2);
+    expect(Math.abs(scan.compare_similarity - ref.scan.compare_similarity)).toBeLessThan(0.01);
+    for (const k of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(scan.face1[k] - ref.scan.face1[k])).toBeLessThanOrEqual(2);
     console.log(`cosine: Chromium ${cosine.toFixed(5)}, Node ${ref.cosine.toFixed(5)}`);
   });
 
@@ -149,7 +150,7 @@ describe('browser API (harness page)', () => {
   });
 
   it('models come from the sha256-keyed cache; a tampered cached model is refetched, not used', async () => {
-    const r = await page.evaluate(async (urls) => {
+    const r = await page.evaluate(async ([cacheName, ...urls]) => {
       const [a, b] = await Promise.all(urls.map(async (u) => (await fetch(u)).blob()));
       const sources = async () => {
         const fr = await window.sdk.createFaceRecognizer({ backend: 'wasm' });
@@ -161,7 +162,7 @@ describe('browser API (harness page)', () => {
       const first = await sources(); // fills the cache (or already filled by earlier tests)
       const cached = await sources();
       // Corrupt the cached embedder: same key, other bytes.
-      const cache = await caches.open(window.sdk.MODEL_CACHE_NAME);
+      const cache = await caches.open(cacheName);
       const keys = await cache.keys();
       const sizes = await Promise.all(keys.map(async (k) => (await (await cache.match(k))!.arrayBuffer()).byteLength));
       const biggest = keys[sizes.indexOf(Math.max(...sizes))];
@@ -171,7 +172,7 @@ describe('browser API (harness page)', () => {
       const afterTamper = await sources();
       const healed = await sources();
       return { first, cached, afterTamper, healed, keys: keys.length };
-    }, SAME.map((p) => `/data/lfw-view1/images/${p}`));
+    }, [MODEL_CACHE_NAME, ...SAME.map((p) => `/data/lfw-view1/images/${p}`)]);
     expect(r.keys).toBe(4);
     expect(Object.values(r.cached.sources)).toEqual(['cache', 'cache', 'cache', 'cache']);
     expect(r.afterTamper.sources['fr_feature.onnx']).toBe('refetch'); // the 4.9 MB embedder was corrupted
@@ -197,13 +198,13 @@ describe('browser API (harness page)', () => {
     expect(phases.lastIndexOf('compile')).toBeLessThan(phases.indexOf('warmup'));
     expect(phases.filter((p) => p === 'ready')).toHaveLength(1);
     expect(phases.at(-1)).toBe('ready');
-    const total = MODEL_NAMES.reduce((t, n) => t + MODELS[n].bytes, 0);
+    const total = STARTUP_MODEL_NAMES.reduce((t, n) => t + MODELS[n].bytes, 0);
     const downloads = events.filter((e) => e.phase === 'download');
-    expect(downloads.length).toBeGreaterThan(MODEL_NAMES.length); // per chunk, not per file
+    expect(downloads.length).toBeGreaterThan(STARTUP_MODEL_NAMES.length); // per chunk, not per file
     expect(downloads.every((e, i) => e.total === total && (i === 0 || e.loaded >= downloads[i - 1]!.loaded))).toBe(true);
     expect(downloads.at(-1)!.loaded).toBe(total);
     expect(events.filter((e) => e.phase === 'compile').map((e) => [e.file, e.loaded, e.total]))
-      .toEqual(MODEL_NAMES.map((n, i) => [MODELS[n].file, i, MODEL_NAMES.length]));
+      .toEqual(STARTUP_MODEL_NAMES.map((n, i) => [MODELS[n].file, i, STARTUP_MODEL_NAMES.length]));
     expect(invalid).toMatch(/^INVALID_OPTIONS: .*onProgress/);
   });
 

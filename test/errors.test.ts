@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODELS, MODEL_NAMES } from '../src/runtime/manifest.js';
-import { createFaceRecognizer, DEFAULT_MODELS_DIR, FaceError, MAX_INPUT_PIXELS, type NodeFaceRecognizer } from '../src/node/index.js';
+import { MODELS, STARTUP_MODEL_NAMES } from '../src/runtime/manifest.js';
+import { createFaceRecognizer, FaceError, MAX_INPUT_PIXELS, type NodeFaceRecognizer } from '../src/node/index.js';
+import { DEFAULT_MODELS_DIR } from '../src/node/models.js';
 import { DEEPFACE, LFW } from './helpers.js';
 
 const A = `${LFW}Aaron_Peirsol/Aaron_Peirsol_0001.jpg`;
@@ -107,7 +108,7 @@ describe('models', () => {
 
   it('MODEL_INTEGRITY when a model file is corrupt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fr-models-'));
-    for (const m of MODEL_NAMES.map((n) => MODELS[n])) copyFileSync(join(DEFAULT_MODELS_DIR, m.file), join(dir, m.file));
+    for (const m of STARTUP_MODEL_NAMES.map((n) => MODELS[n])) copyFileSync(join(DEFAULT_MODELS_DIR, m.file), join(dir, m.file));
     const bytes = readFileSync(join(dir, MODELS.fr_feature.file));
     bytes[bytes.length >> 1] ^= 0xff;
     writeFileSync(join(dir, MODELS.fr_feature.file), bytes);

@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sniffImage, orientedSize } from '../src/pipeline/image-header.js';
+import { sniffImage, orientedSize } from '../src/input/image-header.js';
 import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
 import { buildCorpus, bombPng, type CorpusFile } from './support/corpus.js';
 

@@ -9,10 +9,11 @@ import { LIVENESS_THRESHOLD } from '../src/contract/liveness.js';
 import { FaceError } from '../src/contract/errors.js';
 import { LIVENESS_INPUT, LIVENESS_SPEC, livenessCrop, livenessScore, prepareLivenessInput } from '../src/pipeline/liveness.js';
 import { rankFaces } from '../src/pipeline/detect.js';
-import { FaceEngine } from '../src/pipeline/engine.js';
+import { FaceEngine } from '../src/engine/face-engine.js';
 import { Model, type ModelLoader } from '../src/runtime/session.js';
 import { rocAuc } from '../src/node/metrics.js';
-import { createFaceRecognizer, decodeNodeImage, DEFAULT_MODELS_DIR, fileModelLoader, type NodeFaceRecognizer } from '../src/node/index.js';
+import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
+import { decodeNodeImage, DEFAULT_MODELS_DIR, fileModelLoader } from '../src/internal.js';
 import { createLivenessGate } from '../src/browser/liveness-gate.js';
 import { NUAA_IMAGES, nuaaFrames, type NuaaFrame } from './support/nuaa.js';
 import { LFW } from './helpers.js';
@@ -103,6 +104,16 @@ describe('on NUAA frames (every 10th: 50 live, 50 print)', () => {
       expect(r.box.x2).toBeGreaterThan(r.box.x1 + 40);
       expect(r.box.y2).toBeGreaterThan(r.box.y1 + 40);
     }
+  });
+
+  it('livenessThreshold moves the decision (and the deprecated `threshold` still does, the same way)', async () => {
+    const print = scored.find((x) => !x.frame.live)!;
+    const below = print.bgr / 2; // a threshold under this print's score: now it passes as live
+    for (const options of [{ livenessThreshold: below }, { threshold: below }]) {
+      const r = await fr.liveness(NUAA_IMAGES + print.frame.image, options);
+      expect(r).toMatchObject({ live: true, threshold: below });
+    }
+    expect(await fr.liveness(NUAA_IMAGES + print.frame.image, { livenessThreshold: below, threshold: 0.99 })).toMatchObject({ threshold: below });
   });
 
   it('the frame gate says live on a live sequence and never on a print sequence', () => {

@@ -4,14 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALIGN_SIZE, ARCFACE_POINTS, alignFace } from '../src/pipeline/align.js';
 import sharp from 'sharp';
-import { FaceEngine, type PreparedImage } from '../src/pipeline/engine.js';
+import { FaceEngine } from '../src/engine/face-engine.js';
+import type { PreparedImage } from '../src/pipeline/prepared.js';
 import { detectContentSize, iou } from '../src/pipeline/detect.js';
 import { cosine } from '../src/pipeline/similarity.js';
 import { fivePoints } from '../src/pipeline/landmarks.js';
 import { nme } from './support/nme.js';
 import { rocAuc } from '../src/node/metrics.js';
 import { applyAffine } from '../src/pipeline/image.js';
-import { createFaceRecognizer, createNodeEngine, decodeNodeImage, type NodeFaceRecognizer } from '../src/node/index.js';
+import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
+import { createNodeEngine, decodeNodeImage } from '../src/internal.js';
 import { CompareResultSchema } from '../src/contract/result.js';
 import { AFW, afwFaces, csvPairs, DATA, DEEPFACE, LFW } from './helpers.js';
 
@@ -164,8 +166,8 @@ describe('compareFaces', () => {
   it('concurrent calls queue and give the same answers as one at a time', async () => {
     const pairs = [SAME_PAIR, DIFF_PAIR, SAME_PAIR].map(([a, b]) => [LFW + a, LFW + b] as const);
     const alone: number[] = [];
-    for (const [a, b] of pairs) alone.push((await fr.compareDetailed(a, b)).cosine);
-    const together = await Promise.all(pairs.map(([a, b]) => fr.compareDetailed(a, b)));
+    for (const [a, b] of pairs) alone.push((await fr.compare(a, b)).cosine);
+    const together = await Promise.all(pairs.map(([a, b]) => fr.compare(a, b)));
     together.forEach((r, i) => expect(r.cosine).toBeCloseTo(alone[i], 6));
   });
 

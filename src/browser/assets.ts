@@ -1,4 +1,4 @@
-import { LAZY_MODEL_NAMES, MODELS, MODEL_NAMES, type SdkModelName } from '../runtime/manifest.js';
+import { LAZY_MODEL_NAMES, MODELS, STARTUP_MODEL_NAMES, type ModelName } from '../runtime/manifest.js';
 
 /**
  * Where the browser recognizer's files live. By default: the package's own `dist/assets/`, named by
@@ -9,14 +9,14 @@ import { LAZY_MODEL_NAMES, MODELS, MODEL_NAMES, type SdkModelName } from '../run
  * .wasm files. The standalone build (dist/assets/face-compare-sdk.js) rewrites `../assets/` to `./`.
  */
 export interface AssetUrls {
-  models: Record<SdkModelName, string>;
+  models: Record<ModelName, string>;
   /** The prebuilt workers: `wasm` carries onnxruntime's wasm-only build, `webgpu` its asyncify (WebGPU) build. */
   worker: { wasm: string; webgpu: string };
   /** The .wasm binary each worker's runtime loads; the WebGPU one (26.8 MB) is fetched only when that worker starts. */
   wasm: { wasm: string; webgpu: string };
 }
 
-export const ASSET_FILES = {
+const ASSET_FILES = {
   worker: { wasm: 'recognizer.worker.js', webgpu: 'recognizer-webgpu.worker.js' },
   wasm: { wasm: 'ort-wasm-simd-threaded.wasm', webgpu: 'ort-wasm-simd-threaded.asyncify.wasm' },
 } as const;
@@ -35,7 +35,7 @@ export function assetUrls(assetBaseUrl?: string, wasmPaths?: string): AssetUrls 
 function fromFolder(base: URL): AssetUrls {
   const at = (file: string) => new URL(file, base).href;
   return {
-    models: Object.fromEntries([...MODEL_NAMES, ...LAZY_MODEL_NAMES].map((n) => [n, at(MODELS[n].file)])) as Record<SdkModelName, string>,
+    models: Object.fromEntries([...STARTUP_MODEL_NAMES, ...LAZY_MODEL_NAMES].map((n) => [n, at(MODELS[n].file)])) as Record<ModelName, string>,
     worker: { wasm: at(ASSET_FILES.worker.wasm), webgpu: at(ASSET_FILES.worker.webgpu) },
     wasm: { wasm: at(ASSET_FILES.wasm.wasm), webgpu: at(ASSET_FILES.wasm.webgpu) },
   };

@@ -3,19 +3,19 @@
  * agree with wasm, else wasm (SIMD, threads when cross-origin isolated). Never a silent wrong answer:
  * a WebGPU build whose embedding drifts from the CPU one is not used.
  */
-import { FaceEngine } from '../pipeline/engine.js';
-import type { SdkModelName } from '../runtime/manifest.js';
+import { FaceEngine } from '../engine/face-engine.js';
+import type { ModelName } from '../runtime/manifest.js';
 import { Model, type ModelLoader, type Ort } from '../runtime/session.js';
 import { cosine } from '../pipeline/similarity.js';
 import { ALIGN_SIZE } from '../pipeline/align.js';
-
-export type BackendChoice = 'auto' | 'wasm' | 'webgpu';
+import type { BackendChoice } from '../contract/options.js';
+import { webGpuUnavailable } from './webgpu.js';
 
 /** Models worth a GPU: the big convolutions. The 24x24 eye model stays on wasm (launch overhead). */
-const GPU_MODELS: ReadonlySet<SdkModelName> = new Set(['fr_detect', 'fr_landmark', 'fr_feature']);
+const GPU_MODELS: ReadonlySet<ModelName> = new Set(['fr_detect', 'fr_landmark', 'fr_feature']);
 
 /** Minimum cosine between WebGPU and wasm embeddings of the probe input (fp32 both sides). */
-export const WEBGPU_AGREEMENT = 0.9999;
+const WEBGPU_AGREEMENT = 0.9999;
 
 export interface BackendResult {
   engine: FaceEngine;
@@ -69,9 +69,8 @@ function probeTensor(): Float32Array {
 }
 
 async function tryWebGpu(cfg: BackendConfig): Promise<BackendResult> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) throw new Error('navigator.gpu is not available');
-  if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter');
+  const unavailable = await webGpuUnavailable();
+  if (unavailable) throw new Error(unavailable);
   if (!cfg.runtimes.webgpu) throw new Error('this worker carries no WebGPU runtime');
   const t0 = performance.now();
   const ort = await cfg.runtimes.webgpu();

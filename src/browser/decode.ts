@@ -1,16 +1,17 @@
 /**
  * Worker side: turns a payload into an RGBA buffer at working resolution (DOM-free). Encoded files
- * go through the shared input policy first (pipeline/input-policy.ts: header size limit, SVG,
+ * go through the shared input policy first (input/input-policy.ts: header size limit, SVG,
  * truncation), then the browser's decoder, with EXIF orientation applied exactly once and alpha
  * flattened over ALPHA_BACKGROUND, as Node does (docs/input-policy.md).
  */
-import { prepareImage, type PreparedImage } from '../pipeline/engine.js';
+import { prepareImage, type PreparedImage } from '../pipeline/prepared.js';
 import { detectContentSize } from '../pipeline/detect.js';
 import { FaceError } from '../contract/errors.js';
-import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
-import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../pipeline/input-policy.js';
-import { withoutOrientation, type ImageHeader } from '../pipeline/image-header.js';
-import { flattenRgba, isOpaque, rotateFlipRgba } from '../pipeline/orient.js';
+import { WORKING_MAX_SIDE } from '../contract/limits.js';
+import { assertPixelBudget, checkRgbaBuffer } from '../input/limits.js';
+import { admitEncodedImage, ALPHA_BACKGROUND, undecodable } from '../input/input-policy.js';
+import { withoutOrientation, type ImageHeader } from '../input/image-header.js';
+import { EXIF_TURNS, flattenRgba, isOpaque, rotateFlipRgba } from '../input/orient.js';
 import type { ImagePayload } from './inputs.js';
 
 /**
@@ -148,12 +149,6 @@ async function readPixels(bitmap: ImageBitmap, orientation: number, plain: boole
     canvas.width = canvas.height = 0;
   }
 }
-
-/** EXIF orientation as a clockwise rotation then a horizontal mirror (the WebCodecs order). */
-const EXIF_TURNS: Record<number, { rotation: number; flip: boolean }> = {
-  1: { rotation: 0, flip: false }, 2: { rotation: 0, flip: true }, 3: { rotation: 180, flip: false }, 4: { rotation: 180, flip: true },
-  5: { rotation: 90, flip: true }, 6: { rotation: 90, flip: false }, 7: { rotation: 270, flip: true }, 8: { rotation: 270, flip: false },
-};
 
 let copyToProbe: Promise<boolean> | undefined;
 /**

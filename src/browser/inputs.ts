@@ -1,11 +1,13 @@
 /**
  * Main-thread side of image inputs: everything a caller may pass becomes a payload the worker can
- * decode, moved by transfer where we own the data and never by a pixel copy on the UI thread.
+ * decode, moved by transfer where we own the data. Files and elements are never read as pixels
+ * here; two inputs are: an RGBA buffer (copied once, so the caller keeps theirs) and a camera
+ * VideoFrame (its pixels copied out to turn them upright).
  */
 import { FaceError } from '../contract/errors.js';
-import { checkRgbaBuffer } from '../contract/limits.js';
+import { checkRgbaBuffer } from '../input/limits.js';
 import type { RgbaImage } from '../pipeline/image.js';
-import { rotateFlipRgba } from '../pipeline/orient.js';
+import { rotateFlipRgba } from '../input/orient.js';
 
 /** Every image input the browser API accepts. */
 export type ImageInput =
@@ -28,8 +30,14 @@ export type ImagePayload =
 
 const has = (name: string) => typeof (globalThis as Record<string, unknown>)[name] === 'function';
 
+/** A payload plus the objects to transfer with it. */
+export interface PayloadWithTransfer {
+  payload: ImagePayload;
+  transfer: Transferable[];
+}
+
 /** Converts an input to a payload plus the objects to transfer with it. */
-export async function toPayload(input: ImageInput): Promise<{ payload: ImagePayload; transfer: Transferable[] }> {
+export async function toPayload(input: ImageInput): Promise<PayloadWithTransfer> {
   if (input == null || typeof input !== 'object') throw new FaceError('IMAGE_DECODE', `unsupported image input: ${String(input)}`);
   if (has('Blob') && input instanceof Blob) {
     if (input.size === 0) throw new FaceError('IMAGE_DECODE', 'the image is empty (0 bytes)');
@@ -85,7 +93,7 @@ type OrientedFrame = VideoFrame & { rotation?: number; flip?: boolean };
  * (In WebKitGTK 2.50, transferring a bitmap made from a VideoFrame also broke the page's later
  * canvas reads.) Engines without RGBA copyTo fall back to a bitmap of the frame.
  */
-async function uprightFrame(frame: OrientedFrame): Promise<{ payload: ImagePayload; transfer: Transferable[] }> {
+async function uprightFrame(frame: OrientedFrame): Promise<PayloadWithTransfer> {
   const rotation = frame.rotation ?? 0, flip = frame.flip === true;
   const rect = frame.visibleRect;
   try {

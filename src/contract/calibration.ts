@@ -27,3 +27,8 @@ export function calibratedSimilarity(cos: number, cal: Calibration = CALIBRATION
 export function cosineForSimilarity(sim: number, cal: Calibration = CALIBRATION): number {
   return cal.cosineAtThreshold + (Math.log(sim / (1 - sim)) - LOGIT_THRESHOLD) / cal.slope;
 }
+
+/** The platform's verdict for a compare_similarity: 'Same person' at or above the threshold. */
+export function compareVerdict(similarity: number, threshold = PLATFORM_THRESHOLD): 'Same person' | 'Different person' {
+  return similarity >= threshold ? 'Same person' : 'Different person';
+}

@@ -5,6 +5,10 @@ import { LIVENESS_CHECKS } from './liveness.js';
 
 export const CHANNELS = ['WEB', 'MOBILE', 'OTHER'] as const;
 
+/** `backend` of createFaceRecognizer: WebGPU when it works ('auto'), or one of the two for sure. */
+export const BACKEND_CHOICES = ['auto', 'wasm', 'webgpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
 /** Options of one analysis. */
 export const AnalyzeOptionsSchema = z.strictObject({
   /** Face score below which detections are dropped (0–1). */
@@ -34,9 +38,12 @@ export const CompareOptionsSchema = AnalyzeOptionsSchema.extend({
 
 /** Options of one liveness check (the main face of one image). */
 export const LivenessOptionsSchema = AnalyzeOptionsSchema.extend({
-  /** Live-score threshold; default LIVENESS_THRESHOLD (docs/liveness.md). */
+  /** Live-score threshold; default LIVENESS_THRESHOLD (docs/liveness.md). The same name as in compare options. */
+  livenessThreshold: z.number().min(0).max(1).optional(),
+  /** @deprecated The earlier name of `livenessThreshold` (it is not the similarity `threshold` of compare options). */
   threshold: z.number().min(0).max(1).optional(),
-});
+}).transform(({ threshold, livenessThreshold = threshold, ...o }): AnalyzeSettings & { livenessThreshold?: number } =>
+  (livenessThreshold === undefined ? o : { ...o, livenessThreshold }));
 
 /** Start-up phases reported to `onProgress`, in order (download and compile overlap). */
 export const LOAD_PHASES = ['download', 'compile', 'warmup', 'ready'] as const;
@@ -62,7 +69,7 @@ export const RecognizerOptionsSchema = z.strictObject({
    */
   numThreads: z.number().int().min(1).max(16).optional(),
   /** Browser: 'auto' (default) uses WebGPU when an adapter exists and agrees with wasm, else wasm. Node: CPU only ('webgpu' is refused). */
-  backend: z.enum(['auto', 'wasm', 'webgpu']).default('auto'),
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
   /**
    * Browser: folder (URL) written by `npx face-compare-sdk assets <dir>` (models, worker, wasm), for
    * self-hosting on a CDN or kiosk server; default: the files inside the package, resolved by the bundler.
@@ -86,6 +93,11 @@ export type AnalyzeOptions = z.input<typeof AnalyzeOptionsSchema>;
 export type CompareOptions = z.input<typeof CompareOptionsSchema>;
 export type LivenessOptions = z.input<typeof LivenessOptionsSchema>;
 export type RecognizerOptions = z.input<typeof RecognizerOptionsSchema>;
+
+/** Options after parsing (defaults filled in): what the engine receives, parsed once per call. */
+export type AnalyzeSettings = z.output<typeof AnalyzeOptionsSchema>;
+export type CompareSettings = z.output<typeof CompareOptionsSchema>;
+export type LivenessSettings = z.output<typeof LivenessOptionsSchema>;
 
 /** Validates options with zod and turns a failure into INVALID_OPTIONS carrying zod's message. */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

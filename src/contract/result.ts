@@ -1,7 +1,7 @@
 /** The platform's compare_face response, as zod schemas: names, types and units are the platform's. */
 import { z } from 'zod';
 
-/** One landmark in source-image pixels. */
+/** One landmark, in the caller's (decoded, upright) image pixels. */
 export const PointSchema = z.strictObject({ x: z.number(), y: z.number() });
 
 /** The per-face object of the platform's compare_face response (see ../shared/spec/API.md). */

@@ -65,3 +65,31 @@ export interface AnalyzeDetails {
 export interface LivenessDetails extends LivenessResult {
   timings: StageTimings;
 }
+
+/** The models every recognizer loads at start-up. */
+export type StartupModelName = 'fr_detect' | 'fr_landmark' | 'fr_feature' | 'fr_eye';
+/** Models loaded on first use only (liveness). */
+export type LazyModelName = 'fr_liveness';
+/** Every model the SDK can load. */
+export type ModelName = StartupModelName | LazyModelName;
+
+/** Where a model's bytes came from: the sha256-keyed cache, the network, or the network after a bad cached copy. */
+export type ModelSource = 'cache' | 'network' | 'refetch';
+
+/** The browser recognizer's backend (`fr.info()`). */
+export interface BackendInfo {
+  backend: 'wasm' | 'webgpu';
+  /** Execution provider of each model (on WebGPU the tiny eye model stays on wasm). */
+  executionProviders: Record<StartupModelName, string>;
+  threads: number;
+  crossOriginIsolated: boolean;
+  models: Record<StartupModelName, string>;
+  /** Why WebGPU is not in use, when it was asked for or 'auto' found none that works. */
+  fallbackReason?: string;
+  /** Cosine between WebGPU and wasm embeddings of the start-up probe (WebGPU only). */
+  webgpuAgreement?: number;
+  /** Start-up milliseconds: runtime (load the onnxruntime module), compile (its wasm: fetch, compile, instantiate), sessions (each model in `models`: fetch, verify, create), warmUp. */
+  startup: { runtime: number; compile: number; sessions: number; warmUp: number; models: Record<string, { fetch: number; verify: number; create: number }> };
+  /** Where each model file (by file name) came from this start-up. */
+  modelSources: Record<string, ModelSource>;
+}

@@ -1,10 +1,11 @@
 /** Node side of image inputs: file paths and encoded bytes decoded by sharp, RGBA buffers checked. */
 import { readFile } from 'node:fs/promises';
 import { FaceError } from '../contract/errors.js';
-import { assertPixelBudget, checkRgbaBuffer, WORKING_MAX_SIDE } from '../contract/limits.js';
-import { ALPHA_BACKGROUND, admitEncodedImage, undecodable } from '../pipeline/input-policy.js';
-import { flattenRgba } from '../pipeline/orient.js';
-import { prepareImage, type PreparedImage } from '../pipeline/engine.js';
+import { WORKING_MAX_SIDE } from '../contract/limits.js';
+import { assertPixelBudget, checkRgbaBuffer } from '../input/limits.js';
+import { ALPHA_BACKGROUND, admitEncodedImage, undecodable } from '../input/input-policy.js';
+import { flattenRgba } from '../input/orient.js';
+import { prepareImage, type PreparedImage } from '../pipeline/prepared.js';
 import type { RgbaImage } from '../pipeline/image.js';
 
 /** What Node accepts: a file path, encoded bytes (JPEG/PNG/WebP/GIF/…), or raw RGBA. */

@@ -3,7 +3,7 @@ import { applyAffine, letterbox, warpToTensor, type Affine, type RgbaImage, type
 export const DETECT_INPUT = { width: 320, height: 240 } as const;
 const DETECT_SPEC: TensorSpec = { channels: [0, 1, 2], mean: [127], std: [128], border: 127 };
 
-/** A detected face in source-image pixels. */
+/** A detected face, in pixels of the image given to the detector (working pixels in the engine). */
 export interface Detection {
   x1: number;
   y1: number;
@@ -14,7 +14,7 @@ export interface Detection {
 
 export interface DetectInput {
   tensor: Float32Array;
-  /** Maps model-input pixels back to source pixels. */
+  /** Maps model-input pixels back to the pixels of the image given. */
   toSource: (x: number, y: number) => [number, number];
 }
 
@@ -99,7 +99,7 @@ export function iou(a: Detection, b: Detection): number {
 }
 
 /** Greedy non-maximum suppression, highest score first. */
-export function nms(dets: Detection[], iouThreshold: number): Detection[] {
+function nms(dets: Detection[], iouThreshold: number): Detection[] {
   const sorted = [...dets].sort((p, q) => q.score - p.score);
   const keep: Detection[] = [];
   for (const d of sorted) if (keep.every((k) => iou(k, d) <= iouThreshold)) keep.push(d);
@@ -107,7 +107,7 @@ export function nms(dets: Detection[], iouThreshold: number): Detection[] {
 }
 
 /** A face holding the image centre must have at least this share of the best confidence-weighted area. */
-export const CENTRE_MIN_SHARE = 0.5;
+const CENTRE_MIN_SHARE = 0.5;
 
 /**
  * Orders faces by how likely each is the subject: area weighted by detector confidence, so a large

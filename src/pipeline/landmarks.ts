@@ -4,7 +4,7 @@ import type { Detection } from './detect.js';
 export const LANDMARK_INPUT = 64;
 const LANDMARK_SPEC: TensorSpec = { channels: 'gray', mean: [0], std: [256], border: 0 };
 
-/** 68 points as a flat [x0, y0, x1, y1, …] array in source pixels. */
+/** 68 points as a flat [x0, y0, x1, y1, …] array, in pixels of the image given to the landmark stage. */
 export type Landmarks68 = Float32Array;
 
 export interface LandmarkCrop {
@@ -13,7 +13,7 @@ export interface LandmarkCrop {
   map: Affine;
 }
 
-/** A crop for the landmark model: centre, width and in-plane angle, source pixels / radians. */
+/** A crop for the landmark model: centre, width and in-plane angle, in pixels of the image given / radians. */
 export interface CropGeometry {
   cx: number;
   cy: number;
@@ -30,7 +30,7 @@ export interface LandmarkCropOptions {
   scale: number;
   shiftY: number;
 }
-export const DEFAULT_LANDMARK_CROP: LandmarkCropOptions = { scale: 1.1, shiftY: 0.12 };
+const DEFAULT_LANDMARK_CROP: LandmarkCropOptions = { scale: 1.1, shiftY: 0.12 };
 
 export function boxCrop(box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>, opts: LandmarkCropOptions = DEFAULT_LANDMARK_CROP): CropGeometry {
   const w = box.x2 - box.x1, h = box.y2 - box.y1;
@@ -38,7 +38,7 @@ export function boxCrop(box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>, opts: L
 }
 
 /** Second-pass crop side over the geometric mean of the first-pass points' extent (tuned on AFW). */
-export const REFINE_SCALE = 1.2;
+const REFINE_SCALE = 1.2;
 
 /**
  * Second pass: a square re-cut from the first pass's points, rotated so the eye line is level,

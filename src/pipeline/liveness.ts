@@ -9,7 +9,7 @@ import { softmaxAt } from './similarity.js';
 /** fr_liveness takes a 128x128 crop. */
 export const LIVENESS_INPUT = 128;
 /** The crop is the detector box scaled this much around its centre: the model judges the face's surroundings too (paper edges, fingers). */
-export const LIVENESS_CROP_SCALE = 2.7;
+const LIVENESS_CROP_SCALE = 2.7;
 /**
  * Raw 0–255 values, BGR planes: on NUAA BGR separates live from print far better than RGB
  * (AUC in docs/liveness.md), the same channel order as the embedder.

@@ -5,8 +5,11 @@
  */
 import * as oauth from 'oauth4webapi';
 import { PlatformError } from './errors.js';
+import { authError, oidcProvider, toTokenSet, type TokenSet } from './oidc.js';
 import { defaultStorage, readJson, writeJson, type KeyValueStorage } from './storage.js';
 import type { FetchLike, TokenProvider } from './transport.js';
+
+export type { TokenSet } from './oidc.js';
 
 export interface PkceAuthOptions {
   /** OIDC issuer; discovery is read from `{issuer}/.well-known/openid-configuration`. */
@@ -31,18 +34,6 @@ export interface PkceAuthOptions {
   expiryMarginSec?: number;
   /** Clock, ms. Default Date.now. */
   now?: () => number;
-}
-
-export interface TokenSet {
-  accessToken: string;
-  tokenType: string;
-  refreshToken?: string;
-  idToken?: string;
-  /** Epoch ms. */
-  expiresAt?: number;
-  scope?: string;
-  /** Validated ID token claims (sub, …) from the code exchange. */
-  claims?: Record<string, unknown>;
 }
 
 export interface LoginOptions {
@@ -79,55 +70,16 @@ interface Pending {
   returnTo?: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 export function createPkceAuth(o: PkceAuthOptions): PkceAuth {
-  const issuer = new URL(o.issuer);
-  const client: oauth.Client = { client_id: o.clientId };
-  const clientAuth = oauth.None();
+  const provider = oidcProvider(o);
+  const { client, clientAuth, discover } = provider;
   const scope = o.scope ?? 'openid';
   const storage = o.storage ?? defaultStorage();
   const prefix = o.storageKey ?? 'platform-auth';
   const pendingKey = `${prefix}:pending`;
   const tokensKey = `${prefix}:tokens`;
-  const margin = (o.expiryMarginSec ?? 30) * 1000;
   const now = o.now ?? Date.now;
-  const insecure = o.allowInsecureRequests ?? (issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname));
-
-  type CustomFetch<M, B> = NonNullable<oauth.HttpRequestOptions<M, B>[typeof oauth.customFetch]>;
-  const httpOptions = <M, B>(signal?: AbortSignal): oauth.HttpRequestOptions<M, B> => {
-    const h: oauth.HttpRequestOptions<M, B> = {};
-    // oauth4webapi calls it with (url, { method, headers, body, redirect, signal }): a RequestInit.
-    if (o.fetch) h[oauth.customFetch] = o.fetch as unknown as CustomFetch<M, B>;
-    if (insecure) h[oauth.allowInsecureRequests] = true;
-    if (signal) h.signal = signal;
-    return h;
-  };
-
-  let asPromise: Promise<oauth.AuthorizationServer> | undefined;
-  function discover(): Promise<oauth.AuthorizationServer> {
-    asPromise ??= (async () => {
-      const res = await oauth.discoveryRequest(issuer, { ...httpOptions<'GET', undefined>(), algorithm: 'oidc' });
-      return oauth.processDiscoveryResponse(issuer, res);
-    })().catch((e: unknown) => {
-      asPromise = undefined; // let the next call try again
-      throw authError('OpenID Connect discovery failed', e);
-    });
-    return asPromise;
-  }
-
-  function toTokenSet(r: oauth.TokenEndpointResponse, previous?: TokenSet | null): TokenSet {
-    const t: TokenSet = { accessToken: r.access_token, tokenType: r.token_type };
-    const refreshToken = r.refresh_token ?? previous?.refreshToken;
-    if (refreshToken !== undefined) t.refreshToken = refreshToken;
-    const idToken = r.id_token ?? previous?.idToken;
-    if (idToken !== undefined) t.idToken = idToken;
-    if (r.expires_in !== undefined) t.expiresAt = now() + r.expires_in * 1000;
-    if (r.scope !== undefined) t.scope = r.scope;
-    const claims = oauth.getValidatedIdTokenClaims(r) ?? previous?.claims;
-    if (claims !== undefined) t.claims = { ...claims };
-    return t;
-  }
+  const tokens = tokenKeeper(provider, storage, tokensKey, now, (o.expiryMarginSec ?? 30) * 1000);
 
   async function authorizationUrl(opts: LoginOptions = {}): Promise<URL> {
     const as = await discover();
@@ -164,18 +116,6 @@ export function createPkceAuth(o: PkceAuthOptions): PkceAuth {
     await nav(url.href);
   }
 
-  function currentUrl(url?: string | URL): URL {
-    if (url !== undefined) return new URL(url);
-    const href = (globalThis as { location?: { href: string } }).location?.href;
-    if (!href) throw new PlatformError('AUTH', 'no current URL: pass the redirect URL to handleRedirect');
-    return new URL(href);
-  }
-
-  function isRedirect(url?: string | URL): boolean {
-    const u = currentUrl(url);
-    return u.searchParams.has('code') || u.searchParams.has('error');
-  }
-
   async function handleRedirect(url?: string | URL): Promise<{ tokens: TokenSet; returnTo?: string } | null> {
     const u = currentUrl(url);
     if (!isRedirect(u)) return null;
@@ -189,31 +129,60 @@ export function createPkceAuth(o: PkceAuthOptions): PkceAuth {
     } catch (e) {
       throw authError('the authorization response was rejected', e);
     }
-    let tokens: TokenSet;
+    let got: TokenSet;
     try {
-      const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, pending.redirectUri, pending.verifier, httpOptions());
+      const res = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, pending.redirectUri, pending.verifier, provider.http());
       const r = await oauth.processAuthorizationCodeResponse(as, client, res, {
         expectedNonce: pending.nonce,
         requireIdToken: scope.split(/\s+/).includes('openid'),
       });
-      tokens = toTokenSet(r);
+      got = toTokenSet(r, now());
     } catch (e) {
       throw authError('the authorization code exchange failed', e);
     }
-    await writeJson(storage, tokensKey, tokens);
-    return pending.returnTo !== undefined ? { tokens, returnTo: pending.returnTo } : { tokens };
+    await writeJson(storage, tokensKey, got);
+    return pending.returnTo !== undefined ? { tokens: got, returnTo: pending.returnTo } : { tokens: got };
   }
 
+  return {
+    authorizationUrl,
+    login,
+    isRedirect,
+    handleRedirect,
+    getAccessToken: tokens.getAccessToken,
+    getTokens: () => readJson<TokenSet>(storage, tokensKey),
+    refresh: tokens.refresh,
+    logout: async () => {
+      await storage.removeItem(tokensKey);
+      await storage.removeItem(pendingKey);
+    },
+  };
+}
+
+function currentUrl(url?: string | URL): URL {
+  if (url !== undefined) return new URL(url);
+  const href = (globalThis as { location?: { href: string } }).location?.href;
+  if (!href) throw new PlatformError('AUTH', 'no current URL: pass the redirect URL to handleRedirect');
+  return new URL(href);
+}
+
+function isRedirect(url?: string | URL): boolean {
+  const u = currentUrl(url);
+  return u.searchParams.has('code') || u.searchParams.has('error');
+}
+
+/** The stored tokens: the access token while fresh, one refresh at a time when not. */
+function tokenKeeper(provider: ReturnType<typeof oidcProvider>, storage: KeyValueStorage, tokensKey: string, now: () => number, margin: number) {
   let refreshing: Promise<TokenSet> | undefined;
   function refresh(): Promise<TokenSet> {
     refreshing ??= (async () => {
       const current = await readJson<TokenSet>(storage, tokensKey);
       if (!current?.refreshToken) throw new PlatformError('UNAUTHORIZED', 'no refresh token: log in again');
-      const as = await discover();
+      const as = await provider.discover();
       try {
-        const res = await oauth.refreshTokenGrantRequest(as, client, clientAuth, current.refreshToken, httpOptions());
-        const r = await oauth.processRefreshTokenResponse(as, client, res);
-        const next = toTokenSet(r, current);
+        const res = await oauth.refreshTokenGrantRequest(as, provider.client, provider.clientAuth, current.refreshToken, provider.http());
+        const r = await oauth.processRefreshTokenResponse(as, provider.client, res);
+        const next = toTokenSet(r, now(), current);
         await writeJson(storage, tokensKey, next);
         return next;
       } catch (e) {
@@ -243,33 +212,5 @@ export function createPkceAuth(o: PkceAuthOptions): PkceAuth {
     return (await refresh()).accessToken;
   }
 
-  return {
-    authorizationUrl,
-    login,
-    isRedirect,
-    handleRedirect,
-    getAccessToken,
-    getTokens: () => readJson<TokenSet>(storage, tokensKey),
-    refresh,
-    logout: async () => {
-      await storage.removeItem(tokensKey);
-      await storage.removeItem(pendingKey);
-    },
-  };
-}
-
-function authError(what: string, e: unknown): PlatformError {
-  if (e instanceof PlatformError) return e;
-  if (e instanceof oauth.AuthorizationResponseError || e instanceof oauth.ResponseBodyError) {
-    return new PlatformError('AUTH', `${what}: ${e.error}${e.error_description ? ` — ${e.error_description}` : ''}`, {
-      serverCode: e.error,
-      ...(e.error_description !== undefined ? { serverMessage: e.error_description } : {}),
-      ...(e instanceof oauth.ResponseBodyError ? { status: e.status } : {}),
-      cause: e,
-    });
-  }
-  if (e instanceof TypeError && !(e as { code?: unknown }).code) {
-    return new PlatformError('NETWORK', `${what}: ${e.message}`, { cause: e });
-  }
-  return new PlatformError('AUTH', `${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return { refresh, getAccessToken };
 }

@@ -1,5 +1,5 @@
 /** Backoff policy: exponential with jitter, Retry-After, abortable sleep. */
-import { PlatformError } from './errors.js';
+import { isPlatformError, PlatformError } from './errors.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt (so `retries + 1` attempts). Default 3. */
@@ -29,6 +29,20 @@ export function resolveRetry(o: RetryOptions = {}): ResolvedRetry {
   };
 }
 
+/** HTTP statuses a request is retried on: timeout, rate limit, server errors. */
+export const isRetryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
+
+const TRANSIENT_CODES = new Set(['NETWORK', 'TIMEOUT', 'RATE_LIMITED', 'UNAUTHORIZED', 'ABORTED']);
+
+/** Transient: worth retrying later (the outbox's rule, store/sync.ts). Anything not recognised as permanent counts as transient. */
+export function isTransient(err: unknown): boolean {
+  if (!isPlatformError(err)) return true;
+  if (TRANSIENT_CODES.has(err.code)) return true;
+  // 401 and 429 arrive as UNAUTHORIZED and RATE_LIMITED (above), never as HTTP.
+  if (err.code === 'HTTP' && err.status !== undefined) return isRetryableStatus(err.status);
+  return false; // NOT_FOUND, INVALID_INPUT, PLATFORM_SCHEMA, 4xx
+}
+
 /** "Equal jitter": half of the exponential step is fixed, half is random. `retry` is 0-based. */
 export function backoffDelay(retry: number, p: ResolvedRetry): number {
   const step = Math.min(p.maxDelayMs, p.baseDelayMs * p.factor ** retry);
@@ -49,12 +63,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortedError(signal));
+      reject(requestAborted(signal));
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortedError(signal));
+      reject(requestAborted(signal));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -64,6 +78,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function abortedError(signal?: AbortSignal, extra: { method?: string; url?: string; attempts?: number } = {}): PlatformError {
+export function requestAborted(signal?: AbortSignal, extra: { method?: string; url?: string; attempts?: number } = {}): PlatformError {
   return new PlatformError('ABORTED', 'the request was aborted by the caller', { ...extra, cause: signal?.reason });
 }

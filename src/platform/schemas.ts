@@ -16,7 +16,7 @@ export const CompareResultTextSchema = z.enum(COMPARE_RESULTS);
 export type CompareResultText = z.infer<typeof CompareResultTextSchema>;
 
 /** ISO-8601 date-time; the platform sends local times without offset (`2024-05-01T12:12:06.090098`). */
-export const DateTimeSchema = z.iso.datetime({ local: true, offset: true });
+const DateTimeSchema = z.iso.datetime({ local: true, offset: true });
 /** 8-4-4-4-12 hex id (lenient about the RFC version/variant nibbles). */
 export const IdSchema = z.guid();
 

@@ -4,7 +4,7 @@
  * Returns the parsed JSON body unvalidated: validation is the caller's (client.ts) job.
  */
 import { PlatformError, type PlatformErrorCode } from './errors.js';
-import { abortedError, backoffDelay, parseRetryAfter, resolveRetry, sleep, type ResolvedRetry, type RetryOptions } from './retry.js';
+import { requestAborted, backoffDelay, isRetryableStatus, parseRetryAfter, resolveRetry, sleep, type ResolvedRetry, type RetryOptions } from './retry.js';
 
 /** Anything that yields a bearer access token: a static token, your own OAuth code, or {@link createPkceAuth}. */
 export interface TokenProvider {
@@ -74,8 +74,6 @@ type Outcome =
   | { kind: 'response'; status: number; statusText: string; headers: Headers; text: string }
   | { kind: 'failure'; reason: 'network' | 'timeout'; cause: unknown };
 
-const RETRYABLE_STATUS = (s: number): boolean => s === 408 || s === 429 || s >= 500;
-
 export class Transport {
   readonly baseUrl: string;
   private readonly auth: TokenProvider | undefined;
@@ -114,11 +112,11 @@ export class Transport {
     let forceRefresh = false;
 
     for (;;) {
-      if (signal?.aborted) throw abortedError(signal, { method, url, attempts });
+      if (signal?.aborted) throw requestAborted(signal, { method, url, attempts });
       attempts += 1;
       const token = await this.token(forceRefresh, signal, method, url);
       forceRefresh = false;
-      if (signal?.aborted) throw abortedError(signal, { method, url, attempts });
+      if (signal?.aborted) throw requestAborted(signal, { method, url, attempts });
       const outcome = await this.attempt(url, spec, token, timeoutMs, attempts);
 
       if (outcome.kind === 'failure') {
@@ -144,7 +142,7 @@ export class Transport {
         continue;
       }
       const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-      if (RETRYABLE_STATUS(status) && canRetry && retriesUsed < this.retry.retries) {
+      if (isRetryableStatus(status) && canRetry && retriesUsed < this.retry.retries) {
         const tooLong = retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs;
         if (!tooLong) {
           const delayMs = Math.max(retryAfterMs ?? 0, backoffDelay(retriesUsed, this.retry));
@@ -196,7 +194,7 @@ export class Transport {
       const text = await res.text(); // inside the timeout: a stalled body is a timeout too
       return { kind: 'response', status: res.status, statusText: res.statusText, headers: res.headers, text };
     } catch (e) {
-      if (outer?.aborted) throw abortedError(outer, { method: spec.method, url, attempts });
+      if (outer?.aborted) throw requestAborted(outer, { method: spec.method, url, attempts });
       if (e instanceof PlatformError) throw e;
       return { kind: 'failure', reason: timedOut ? 'timeout' : 'network', cause: e };
     } finally {
@@ -233,7 +231,7 @@ function parseJson(text: string, ctx: { method: HttpMethod; url: string; status:
 }
 
 /** Pull the server's message/code out of a Spring, RFC 7807, OAuth or plain-text error body. */
-export function serverErrorInfo(text: string, headers: Headers): { serverMessage?: string; serverCode?: string } {
+function serverErrorInfo(text: string, headers: Headers): { serverMessage?: string; serverCode?: string } {
   const out: { serverMessage?: string; serverCode?: string } = {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   let json: unknown;

@@ -5,7 +5,7 @@ import { PlatformError, type PlatformErrorCode, type PlatformErrorOptions, type 
 
 export type PathSegment = PropertyKey;
 
-export function issuesOf(error: z.ZodError, prefix: readonly PathSegment[] = []): SchemaIssue[] {
+function issuesOf(error: z.ZodError, prefix: readonly PathSegment[] = []): SchemaIssue[] {
   return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 

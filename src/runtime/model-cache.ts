@@ -9,7 +9,7 @@ import { markVerified, sha256Hex } from './session.js';
 export const MODEL_CACHE_NAME = 'face-sdk-models-v1';
 
 /** The cache key of a model: a URL on this origin that is never fetched, named by the hash. */
-export function modelCacheKey(info: Pick<ModelInfo, 'sha256'>): string {
+function modelCacheKey(info: Pick<ModelInfo, 'sha256'>): string {
   return new URL(`/__face-sdk-model-cache__/${info.sha256}`, self.location.origin).href;
 }
 

@@ -1,16 +1,16 @@
 /** One ONNX session per model: load bytes, verify their sha256 against the manifest, run float tensors. */
 import type * as OrtModule from 'onnxruntime-web';
 import { FaceError } from '../contract/errors.js';
-import { MODELS, type ModelInfo, type SdkModelName } from './manifest.js';
+import { MODELS, type ModelInfo, type ModelName } from './manifest.js';
 
 /**
  * The onnxruntime-web module in use. Node passes its default build; the worker passes the
- * wasm-only build (14 MB of wasm) or, for WebGPU, the JSEP build (28 MB), whichever it chose.
+ * wasm-only build (14.2 MB of wasm) or, for WebGPU, the asyncify build (26.8 MB), whichever it chose.
  */
 export type Ort = typeof OrtModule;
 
 /** Where model bytes come from: files in Node, fetch (or a cache) in the browser. */
-export type ModelLoader = (info: ModelInfo, name: SdkModelName) => Promise<Uint8Array>;
+export type ModelLoader = (info: ModelInfo, name: ModelName) => Promise<Uint8Array>;
 
 /**
  * Bytes a loader has just hashed and found equal to their pinned sha256 (the model cache does, for a
@@ -30,7 +30,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 export interface SessionOptions {
   ort: Ort;
   /** Execution providers per model, best first (default: wasm for all). */
-  executionProviders?: (name: SdkModelName) => string[];
+  executionProviders?: (name: ModelName) => string[];
   /** More onnxruntime session options (Node's native runtime: intra-op threads). */
   sessionOptions?: Record<string, unknown>;
 }
@@ -62,7 +62,7 @@ export async function initRuntime(ort: Ort, executionProviders: string[]): Promi
 /** One ONNX session with the model's single input name. */
 export class Model {
   private constructor(
-    readonly name: SdkModelName,
+    readonly name: ModelName,
     readonly executionProvider: string,
     private readonly ort: Ort,
     private readonly session: OrtModule.InferenceSession,
@@ -70,7 +70,7 @@ export class Model {
     readonly loadTimings: ModelLoadTimings,
   ) {}
 
-  static async load(name: SdkModelName, loader: ModelLoader, opts: SessionOptions): Promise<Model> {
+  static async load(name: ModelName, loader: ModelLoader, opts: SessionOptions): Promise<Model> {
     const info = MODELS[name];
     const t0 = performance.now();
     let bytes: Uint8Array;

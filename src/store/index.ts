@@ -3,6 +3,5 @@
  * @module face-compare-sdk/store
  */
 export { openScanStore, type ScanStore, type ScanStoreOptions, type StoredScan, type OutboxEntry, type SaveExtras, type SyncState, type ScanPage } from './scan-store.js';
-export { createScanSync, isTransient, type ScanSync, type ScanSyncOptions, type SyncStatus } from './sync.js';
+export { createScanSync, type ScanSync, type ScanSyncOptions, type SyncStatus } from './sync.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
-export { MODEL_CACHE_NAME } from '../runtime/model-cache.js';

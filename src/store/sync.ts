@@ -5,8 +5,10 @@
  * platform refuses) are marked failed with the server's message and kept, never dropped.
  * One tab at a time sends: the loop runs under a Web Lock, so two tabs cannot send one scan twice.
  */
-import { isPlatformError, toScanEntity, type PlatformClient } from '../platform/index.js';
-import { backoffDelay, resolveRetry } from '../platform/retry.js';
+import { isPlatformError } from '../platform/errors.js';
+import { toScanEntity } from '../platform/entity.js';
+import type { PlatformClient } from '../platform/client.js';
+import { backoffDelay, isTransient, resolveRetry } from '../platform/retry.js';
 import type { ScanStore } from './scan-store.js';
 
 export interface SyncStatus {
@@ -39,18 +41,6 @@ export interface ScanSync {
   status(): Promise<SyncStatus>;
   /** Called after every pass and every online/offline change. Returns an unsubscribe function. */
   onChange(listener: (s: SyncStatus) => void): () => void;
-}
-
-const TRANSIENT_CODES = new Set(['NETWORK', 'TIMEOUT', 'RATE_LIMITED', 'UNAUTHORIZED', 'ABORTED']);
-
-/** Transient: worth retrying later. Anything not recognised as permanent counts as transient. */
-export function isTransient(err: unknown): boolean {
-  if (!isPlatformError(err)) return true;
-  if (TRANSIENT_CODES.has(err.code)) return true;
-  const s = err.status;
-  // 401 and 429 arrive as UNAUTHORIZED and RATE_LIMITED (above), never as HTTP.
-  if (err.code === 'HTTP' && s !== undefined) return s === 408 || s >= 500;
-  return false; // NOT_FOUND, INVALID_INPUT, PLATFORM_SCHEMA, 4xx
 }
 
 type LockManagerLike = { request(name: string, opts: { ifAvailable: boolean }, cb: (lock: unknown) => Promise<void>): Promise<void> };
@@ -86,38 +76,12 @@ export function createScanSync(options: ScanSyncOptions): ScanSync {
   const online = () => (globalThis.navigator && 'onLine' in globalThis.navigator ? globalThis.navigator.onLine : true);
 
   const retry = resolveRetry({ baseDelayMs: baseMs, maxDelayMs: maxMs });
-  const delay = (attempts: number) => backoffDelay(attempts, retry);
 
-  const sendDue = async (): Promise<void> => {
-    for (;;) {
-      const due = await store.outbox.due(Date.now(), 10);
-      if (!due.length) return;
-      for (const entry of due) {
-        if (!online()) return;
-        const rec = await store.get(entry.id);
-        if (!rec) {
-          await store.outbox.markSynced(entry.id, Date.now()); // deleted locally: nothing to send
-          continue;
-        }
-        try {
-          await client.updateScan(rec.id, toScanEntity(rec.scan, { elapsedTime: rec.elapsedTime }));
-          lastSyncAt = Date.now();
-          await store.outbox.markSynced(rec.id, lastSyncAt);
-        } catch (e) {
-          const msg = isPlatformError(e) ? `${e.code}${e.status ? ` ${e.status}` : ''}: ${e.serverMessage ?? e.message}` : (e as Error).message;
-          lastError = msg;
-          const status = isPlatformError(e) ? e.status : undefined;
-          if (isTransient(e)) {
-            await store.outbox.markRetry(rec.id, msg, Date.now() + delay(entry.attempts), status);
-            // The platform is unreachable, busy or refusing our token: end this pass, back off.
-            return;
-          } else {
-            await store.outbox.markFailed(rec.id, msg, status);
-          }
-        }
-      }
-    }
-  };
+  const send = () => sendDue(store, client, online, {
+    retryAt: (attempts) => Date.now() + backoffDelay(attempts, retry),
+    sent: (at) => { lastSyncAt = at; },
+    failed: (msg) => { lastError = msg; },
+  });
 
   const notify = async () => {
     if (!listeners.size) return;
@@ -131,7 +95,7 @@ export function createScanSync(options: ScanSyncOptions): ScanSync {
         if (!lock) return; // another tab is sending
         leader = true;
         try {
-          await sendDue();
+          await send();
         } finally {
           leader = false;
         }
@@ -181,4 +145,43 @@ export function createScanSync(options: ScanSyncOptions): ScanSync {
     },
   };
   return api;
+}
+
+/**
+ * Sends the due outbox entries, oldest first. A transient failure ends the pass (the platform is
+ * unreachable, busy or refusing our token: back off); a permanent one marks that entry failed.
+ */
+async function sendDue(store: ScanStore, client: Pick<PlatformClient, 'updateScan'>, online: () => boolean, on: {
+  retryAt(attempts: number): number;
+  sent(at: number): void;
+  failed(message: string): void;
+}): Promise<void> {
+  for (;;) {
+    const due = await store.outbox.due(Date.now(), 10);
+    if (!due.length) return;
+    for (const entry of due) {
+      if (!online()) return;
+      const rec = await store.get(entry.id);
+      if (!rec) {
+        await store.outbox.markSynced(entry.id, Date.now()); // deleted locally: nothing to send
+        continue;
+      }
+      try {
+        await client.updateScan(rec.id, toScanEntity(rec.scan, { elapsedTime: rec.elapsedTime }));
+        const at = Date.now();
+        on.sent(at);
+        await store.outbox.markSynced(rec.id, at);
+      } catch (e) {
+        const msg = isPlatformError(e) ? `${e.code}${e.status ? ` ${e.status}` : ''}: ${e.serverMessage ?? e.message}` : (e as Error).message;
+        on.failed(msg);
+        const status = isPlatformError(e) ? e.status : undefined;
+        if (isTransient(e)) {
+          await store.outbox.markRetry(rec.id, msg, on.retryAt(entry.attempts), status);
+          return;
+        } else {
+          await store.outbox.markFailed(rec.id, msg, status);
+        }
+      }
+    }
+  }
 }

@@ -15,7 +15,10 @@ import {
   type PlatformClientOptions, type RawPage, type RetryEvent, type TokenProvider, type TokenSet, type ScanEntity,
 } from 'face-compare-sdk/platform';
 import { openScanStore, createScanSync, type ScanStore, type ScanStoreOptions, type SyncStatus } from 'face-compare-sdk/store';
-import { FaceSchema, RecognizerOptionsSchema, type StageTimings, type Channel } from 'face-compare-sdk/schema';
+import { FaceSchema, RecognizerOptionsSchema, type StageTimings } from 'face-compare-sdk/schema';
+
+// `Channel` was removed (docs/package.md, What changed): the option's own type is the one to name.
+type Channel = NonNullable<CompareOptions['channel']>;
 
 // Options, with a progress callback.
 const progress: LoadProgress[] = [];

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CompareResultSchema } from '../../src/contract/index.js';
 import {
-  CompareResultSchema,
   PlatformError,
   ScanEntitySchema,
   toScanEntity,

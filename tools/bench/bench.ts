@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { MODELS, MODEL_NAMES } from 'face-compare-sdk/internal';
+import { MODELS, STARTUP_MODEL_NAMES } from 'face-compare-sdk/internal';
 import { createFaceRecognizer } from 'face-compare-sdk/internal';
 import { CHROMIUM_ARGS, startE2E } from '../../test/e2e/browser.js';
 
@@ -120,7 +120,7 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 
 function summarise(r: PageResult, spec: BackendSpec) {
   const stage = (k: string) => r1(median(r.c640.map((s) => s.timings[k])));
-  const usedModels = MODEL_NAMES.filter((n) => n in r.info.models);
+  const usedModels = STARTUP_MODEL_NAMES.filter((n) => n in r.info.models);
   return {
     cold_start: Math.round(r.coldStart),
     compare_640_p50: r1(median(r.c640.map((s) => s.ms))),

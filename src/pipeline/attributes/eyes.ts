@@ -11,7 +11,7 @@ import { dist, eyeLineAngle, pt } from './geometry.js';
 export const EYE_INPUT = 24;
 const EYE_SPEC: TensorSpec = { channels: 'gray', mean: [0], std: [255], border: 0 };
 /** Crop side over the eye's corner-to-corner width: the reference's 1.6 (1.4–2.0 measured no better on Yale). */
-export const EYE_CROP_SCALE = 1.6;
+const EYE_CROP_SCALE = 1.6;
 
 /**
  * Square eye crop for fr_eye: centred on the eye's four lid points, 1.6 x the corner-to-corner width,

@@ -130,7 +130,7 @@ export function cellInputs(z: Float32Array, cell: number, out: Float32Array = ne
 }
 
 /** Probability that one cell is covered. */
-export function cellProbability(inputs: Float32Array, model: OcclusionModel): number {
+function cellProbability(inputs: Float32Array, model: OcclusionModel): number {
   const { w1, b1, w2, hidden } = model;
   let o = model.b2;
   for (let h = 0, row = 0; h < hidden; h++, row += OCC_INPUTS) {

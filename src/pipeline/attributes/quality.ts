@@ -35,7 +35,7 @@ export function sharpness(luma: Float32Array): number {
 
 export interface QualityInputs {
   sharpness: number;
-  /** Eye distance in working pixels (the image the pipeline analyses, at most 2048 px a side), not the caller's source pixels. */
+  /** Eye distance in working pixels (the image the pipeline analyses, at most 2048 px a side), not the caller's pixels. */
   eyeDist: number;
   yaw: number;
   pitch: number;

@@ -4,7 +4,7 @@
  * sides call these, so a file gets the same answer whatever decodes it.
  */
 import { FaceError } from '../contract/errors.js';
-import { assertPixelBudget } from '../contract/limits.js';
+import { assertPixelBudget } from './limits.js';
 import { FORMAT_NAMES, orientedSize, sniffImage, VECTOR_FORMATS, type ImageHeader } from './image-header.js';
 
 /** Transparent pixels are composited over this opaque colour (sRGB) before analysis. */

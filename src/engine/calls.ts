@@ -7,12 +7,11 @@
 import { FaceError, toFaceError } from '../contract/errors.js';
 import type { CallStats, RecognizerCallOptions } from '../contract/types.js';
 
-export type { RecognizerCallOptions, CallStats } from '../contract/types.js';
-
-export function abortedError(signal?: AbortSignal): FaceError {
+/** ABORTED for a call its caller abandoned, with the signal's reason when it has one. */
+export function abortedError(signal?: AbortSignal, details: { skipped?: boolean } = {}): FaceError {
   const reason = signal?.reason;
   const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
-  return new FaceError('ABORTED', `the call was aborted${why ? `: ${why}` : ''}`);
+  return new FaceError('ABORTED', `the call was aborted${details.skipped ? ' before it started' : ''}${why ? `: ${why}` : ''}`, details);
 }
 
 /** Splits the page-only `signal` from the options zod validates (strict schemas would refuse it). */
@@ -81,9 +80,7 @@ export class CallTracker {
       signal?.addEventListener('abort', onAbort, { once: true });
       const checkpoint = (starting = false) => {
         if (this.pending.has(id)) return;
-        const e = abortedError(signal);
-        if (starting) e.details.skipped = true;
-        throw e;
+        throw abortedError(signal, starting ? { skipped: true } : {});
       };
       const inTurn = async <R>(queue: () => Promise<R>): Promise<R> => {
         await previous;
@@ -117,43 +114,4 @@ export class CallTracker {
   rejectAll(e: FaceError): void {
     for (const reject of [...this.pending.values()]) reject(e);
   }
-}
-
-/**
- * The job runner's side (the worker): remembers cancelled call ids, and lets a queued job check,
- * just before it starts, whether it was cancelled meanwhile.
- */
-export function cancelledCalls() {
-  const cancelled = new Set<number>();
-  /** Calls queued or running: a cancel for any other (already finished) is ignored, not kept. */
-  const active = new Set<number>();
-  return {
-    /** A call entered the queue. */
-    queued(id: number | undefined) {
-      if (id !== undefined) active.add(id);
-    },
-    cancel(id: number) {
-      if (active.has(id)) cancelled.add(id);
-    },
-    /**
-     * Throws ABORTED (details.skipped) when call `id` was cancelled. Yields to the event loop first:
-     * the serial queue starts the next job in the same microtask turn as the previous one ends,
-     * before a cancel message already waiting in the port could be read.
-     */
-    async beforeStart(id: number | undefined): Promise<void> {
-      if (id === undefined) return;
-      await new Promise<void>((r) => setTimeout(r, 0));
-      if (cancelled.delete(id)) throw new FaceError('ABORTED', 'the call was aborted before it started', { skipped: true });
-    },
-    /** Throws ABORTED when call `id` was cancelled while it ran (between stages). */
-    check(id: number | undefined): void {
-      if (id !== undefined && cancelled.delete(id)) throw new FaceError('ABORTED', 'the call was aborted');
-    },
-    /** Forgets a finished call's id (a cancel that came too late). */
-    done(id: number | undefined) {
-      if (id === undefined) return;
-      cancelled.delete(id);
-      active.delete(id);
-    },
-  };
 }

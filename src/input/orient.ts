@@ -2,7 +2,13 @@
  * The input policy's pixel fix-ups on RGBA buffers (docs/input-policy.md): turning a frame upright
  * and flattening transparency. Pure, so every engine and Node give the same pixels.
  */
-import type { RgbaImage } from './image.js';
+import type { RgbaImage } from '../contract/types.js';
+
+/** EXIF orientation as a clockwise rotation then a horizontal mirror (the WebCodecs order). */
+export const EXIF_TURNS: Record<number, { rotation: number; flip: boolean }> = {
+  1: { rotation: 0, flip: false }, 2: { rotation: 0, flip: true }, 3: { rotation: 180, flip: false }, 4: { rotation: 180, flip: true },
+  5: { rotation: 90, flip: true }, 6: { rotation: 90, flip: false }, 7: { rotation: 270, flip: true }, 8: { rotation: 270, flip: false },
+};
 
 /**
  * The picture a camera VideoFrame shows: its stored pixels turned `rotation` degrees clockwise,
