@@ -5,9 +5,8 @@
 import { FaceError, withImage } from '../contract/errors.js';
 import type { AnalyzeSettings, BackendChoice, CompareSettings, LivenessSettings, LoadProgress } from '../contract/options.js';
 import type { LivenessResult } from '../contract/liveness.js';
-import type { Face } from '../contract/result.js';
-import type { BackendInfo, ModelName, ModelSource, StartupModelName, Timed } from '../contract/types.js';
-import { FaceEngine, type Comparison } from '../engine/face-engine.js';
+import type { AnalyzedFrame, BackendInfo, ModelName, ModelSource, StartupModelName, Timed } from '../contract/types.js';
+import { analyzedFrame, FaceEngine, type Comparison } from '../engine/face-engine.js';
 import { jobQueue, type JobQueue } from '../engine/jobs.js';
 import type { PreparedImage } from '../pipeline/prepared.js';
 import { createBackend, type BackendResult, type OrtRuntimes } from './backend.js';
@@ -94,10 +93,11 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
         return withFallback((e) => e.compare(pa, pb, options));
       }),
 
-    analyze: (img: ImagePayload, options: AnalyzeSettings, callId: number): Promise<Timed<Face[]>> =>
+    /** Every face; with `liveness`, each one's live score too, on the same detection. */
+    analyze: (img: ImagePayload, options: AnalyzeSettings, callId: number): Promise<Timed<AnalyzedFrame>> =>
       oneImage(callId, img, async (e, p) => {
         const r = await e.analyze(p, options);
-        return { value: r.value.map((f) => f.face), timings: r.timings };
+        return { value: analyzedFrame(r.value, options), timings: r.timings };
       }),
 
     /** Liveness of the main face; the first call loads fr_liveness (fetch, sha256, session). */

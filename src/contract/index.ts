@@ -10,7 +10,7 @@ export {
   CompareOptionsSchema, RecognizerOptionsSchema, CHANNELS,
   type AnalyzeOptions, type CompareOptions, type LivenessOptions, type RecognizerOptions, type LoadProgress,
 } from './options.js';
-export { LIVENESS_THRESHOLD, type LivenessResult } from './liveness.js';
+export { LIVENESS_THRESHOLD, type LivenessResult, type FaceLiveness } from './liveness.js';
 export { PLATFORM_THRESHOLD, calibratedSimilarity } from './calibration.js';
 export { MAX_INPUT_PIXELS } from './limits.js';
 export type { RgbaImage, StageTimings, CallStats, CompareDetails, AnalyzeDetails, LivenessDetails } from './types.js';

@@ -21,3 +21,6 @@ export interface LivenessResult {
   /** The main face's detector box, in the caller's pixels. */
   box: { x1: number; y1: number; x2: number; y2: number };
 }
+
+/** Liveness of one face of an analysis (`analyzeDetailed(image, { liveness: true })`): the score and its decision. */
+export type FaceLiveness = Pick<LivenessResult, 'score' | 'live' | 'threshold'>;

@@ -9,15 +9,27 @@ export const CHANNELS = ['WEB', 'MOBILE', 'OTHER'] as const;
 export const BACKEND_CHOICES = ['auto', 'wasm', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
-/** Options of one analysis. */
-export const AnalyzeOptionsSchema = z.strictObject({
+/** How faces are found: the options every call shares. */
+const FaceSearchSchema = z.strictObject({
   /** Face score below which detections are dropped (0–1). */
   minScore: z.number().min(0).max(1).optional(),
   /** Refuse images with more than one face (MULTIPLE_FACES) instead of taking the main one. */
   rejectMultipleFaces: z.boolean().optional(),
 });
 
-export const CompareOptionsSchema = AnalyzeOptionsSchema.extend({
+/** Options of one analysis. */
+export const AnalyzeOptionsSchema = FaceSearchSchema.extend({
+  /**
+   * Also score each face found for liveness (a live person or a printed photo, docs/liveness.md), on
+   * the same detection: `analyzeDetailed` then returns `liveness`, one entry per face. Default off;
+   * `analyze` and `embed` ignore it (their results have no place for it).
+   */
+  liveness: z.boolean().optional(),
+  /** Live-score threshold of that check; default LIVENESS_THRESHOLD. */
+  livenessThreshold: z.number().min(0).max(1).optional(),
+});
+
+export const CompareOptionsSchema = FaceSearchSchema.extend({
   channel: z.enum(CHANNELS).default('WEB'),
   reference: z.string().max(256).default(''),
   /** Decision threshold on compare_similarity; the platform's is 0.7. */
@@ -37,12 +49,12 @@ export const CompareOptionsSchema = AnalyzeOptionsSchema.extend({
 });
 
 /** Options of one liveness check (the main face of one image). */
-export const LivenessOptionsSchema = AnalyzeOptionsSchema.extend({
+export const LivenessOptionsSchema = FaceSearchSchema.extend({
   /** Live-score threshold; default LIVENESS_THRESHOLD (docs/liveness.md). The same name as in compare options. */
   livenessThreshold: z.number().min(0).max(1).optional(),
   /** @deprecated The earlier name of `livenessThreshold` (it is not the similarity `threshold` of compare options). */
   threshold: z.number().min(0).max(1).optional(),
-}).transform(({ threshold, livenessThreshold = threshold, ...o }): AnalyzeSettings & { livenessThreshold?: number } =>
+}).transform(({ threshold, livenessThreshold = threshold, ...o }): FaceSearchSettings & { livenessThreshold?: number } =>
   (livenessThreshold === undefined ? o : { ...o, livenessThreshold }));
 
 /** Start-up phases reported to `onProgress`, in order (download and compile overlap). */
@@ -96,6 +108,8 @@ export type RecognizerOptions = z.input<typeof RecognizerOptionsSchema>;
 
 /** Options after parsing (defaults filled in): what the engine receives, parsed once per call. */
 export type AnalyzeSettings = z.output<typeof AnalyzeOptionsSchema>;
+/** The options of finding faces, which every call's settings carry. */
+export type FaceSearchSettings = z.output<typeof FaceSearchSchema>;
 export type CompareSettings = z.output<typeof CompareOptionsSchema>;
 export type LivenessSettings = z.output<typeof LivenessOptionsSchema>;
 

@@ -1,5 +1,5 @@
 /** Plain data types of the public API that are not zod schemas. */
-import type { LivenessResult } from './liveness.js';
+import type { FaceLiveness, LivenessResult } from './liveness.js';
 import type { CompareResult, Face } from './result.js';
 
 /** An RGBA image, 8 bits per channel, rows top to bottom (the layout of ImageData). */
@@ -59,6 +59,18 @@ export interface CompareDetails {
 export interface AnalyzeDetails {
   faces: Face[];
   timings: StageTimings;
+  /**
+   * With `{ liveness: true }` only: each face's liveness, in the order of `faces` (`liveness[i]` is
+   * `faces[i]`'s), scored on the same detection (no second detection). The `Face` objects stay the
+   * platform's shape.
+   */
+  liveness?: FaceLiveness[];
+}
+
+/** One analysis as the engine returns it to a recognizer: the faces and, when asked, their liveness. */
+export interface AnalyzedFrame {
+  faces: Face[];
+  liveness?: FaceLiveness[];
 }
 
 /** One liveness check with its stage timings. */

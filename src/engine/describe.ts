@@ -10,6 +10,7 @@ import type { Detection } from '../pipeline/detect.js';
 import { fivePoints, LEFT_EYE, RIGHT_EYE, type Landmarks68 } from '../pipeline/landmarks.js';
 import type { RgbaImage } from '../pipeline/image.js';
 import type { PreparedImage } from '../pipeline/prepared.js';
+import type { FaceLiveness } from '../contract/liveness.js';
 import type { Face } from '../contract/result.js';
 import type { StageTimings } from '../contract/types.js';
 import type { Stopwatch } from './timing.js';
@@ -22,6 +23,8 @@ export interface AnalyzedFace {
   alignedTensor: Float32Array;
   /** Detector box in working pixels (the liveness crop is cut around it). */
   box: Detection;
+  /** Its liveness, when the analysis asked for it (FaceEngine.analyze with `liveness`). */
+  liveness?: FaceLiveness;
 }
 
 /** The two model stages a face description needs (FaceEngine's). */

@@ -14,12 +14,13 @@ import { FaceError, withImage } from '../contract/errors.js';
 import type { RgbaImage } from '../pipeline/image.js';
 import type { PreparedImage } from '../pipeline/prepared.js';
 import type { CompareResult } from '../contract/result.js';
+import type { AnalyzedFrame } from '../contract/types.js';
 import { boxCrop, decodeLandmarks, LANDMARK_INPUT, prepareLandmarkInput, refineCrop, type CropGeometry, type Landmarks68 } from '../pipeline/landmarks.js';
 import { STARTUP_MODEL_NAMES, type StartupModelName } from '../runtime/manifest.js';
 import { LIVENESS_INPUT, livenessScore, prepareLivenessInput } from '../pipeline/liveness.js';
-import { LIVENESS_THRESHOLD, type LivenessResult } from '../contract/liveness.js';
+import { LIVENESS_THRESHOLD, type FaceLiveness, type LivenessResult } from '../contract/liveness.js';
 import { initRuntime, Model, type ModelLoader, type ModelLoadTimings, type SessionOptions } from '../runtime/session.js';
-import { CompareOptionsSchema, type AnalyzeSettings, type CompareSettings, type LivenessSettings } from '../contract/options.js';
+import { CompareOptionsSchema, type AnalyzeSettings, type CompareSettings, type FaceSearchSettings, type LivenessSettings } from '../contract/options.js';
 import { describeFace, sourceBox, type AnalyzedFace } from './describe.js';
 import { checkQuality, scanOf } from './scan.js';
 import { Stopwatch, zeroTimings, type StageTimings, type Timed } from './timing.js';
@@ -171,24 +172,35 @@ export class FaceEngine {
     });
   }
 
-  /** Every face in the image, largest first. */
+  /**
+   * Every face in the image, largest first. With `opts.liveness`, each face's liveness too, scored on
+   * the same detection (`liveness` of each AnalyzedFace): a camera frame is detected once.
+   */
   analyze(pending: PendingImage, opts: AnalyzeSettings = {}): Promise<Timed<AnalyzedFace[]>> {
     return oneImage(pending, async (input, timings, sw) => {
       const dets = await this.detect(input.image, opts.minScore, input.detectImage);
       timings.detect += sw.lap();
       const faces: AnalyzedFace[] = [];
       for (const det of dets.sort((p, q) => area(q) - area(p))) faces.push(await describeFace(this, input, det, timings, sw));
+      if (opts.liveness) {
+        const threshold = opts.livenessThreshold ?? LIVENESS_THRESHOLD;
+        for (const f of faces) {
+          const score = await this.livenessScore(input.image, f.box);
+          f.liveness = { score, live: score >= threshold, threshold } satisfies FaceLiveness;
+          timings.liveness += sw.lap();
+        }
+      }
       return faces;
     });
   }
 
   /** The subject of one image (rankFaces: central, then confidence-weighted largest); NO_FACE / MULTIPLE_FACES as asked. */
-  mainFace(pending: PendingImage, opts: AnalyzeSettings = {}): Promise<Timed<AnalyzedFace>> {
+  mainFace(pending: PendingImage, opts: FaceSearchSettings = {}): Promise<Timed<AnalyzedFace>> {
     return oneImage(pending, (input, timings, sw) => this.describeMain(input, opts, timings, sw));
   }
 
   /** The embedding of the main face (512-d, L2-normalised). */
-  faceEmbedding(pending: PendingImage, opts: AnalyzeSettings = {}): Promise<Timed<Float32Array>> {
+  faceEmbedding(pending: PendingImage, opts: FaceSearchSettings = {}): Promise<Timed<Float32Array>> {
     return oneImage(pending, async (input, timings, sw) => {
       const face = await this.describeMain(input, opts, timings, sw);
       const embedding = await this.embed(face.alignedTensor);
@@ -197,14 +209,14 @@ export class FaceEngine {
     });
   }
 
-  private async describeMain(input: PreparedImage, opts: AnalyzeSettings, timings: StageTimings, sw: Stopwatch): Promise<AnalyzedFace> {
+  private async describeMain(input: PreparedImage, opts: FaceSearchSettings, timings: StageTimings, sw: Stopwatch): Promise<AnalyzedFace> {
     const det = await this.mainDetection(input, opts);
     timings.detect += sw.lap();
     return describeFace(this, input, det, timings, sw);
   }
 
   /** The main face's detection: rankFaces' first; NO_FACE, or MULTIPLE_FACES when asked to refuse several. */
-  private async mainDetection(input: PreparedImage, opts: AnalyzeSettings): Promise<Detection> {
+  private async mainDetection(input: PreparedImage, opts: FaceSearchSettings): Promise<Detection> {
     const dets = rankFaces(await this.detect(input.image, opts.minScore, input.detectImage), input.image.width, input.image.height);
     if (dets.length === 0) throw new FaceError('NO_FACE', 'no face found in the image');
     if (dets.length > 1 && opts.rejectMultipleFaces) {
@@ -260,6 +272,13 @@ export class FaceEngine {
     this.livenessModel = undefined;
     await Promise.all([...Object.values(this.models).map((m) => m.release()), lazy?.then((m) => m?.release())]);
   }
+}
+
+/** An analysis as a recognizer returns it: the platform's faces, and their liveness when it was asked for (then always a list). */
+export function analyzedFrame(faces: readonly AnalyzedFace[], opts: AnalyzeSettings): AnalyzedFrame {
+  const frame: AnalyzedFrame = { faces: faces.map((f) => f.face) };
+  if (opts.liveness) frame.liveness = faces.map((f) => f.liveness!);
+  return frame;
 }
 
 const area = (d: Detection) => (d.x2 - d.x1) * (d.y2 - d.y1);

@@ -12,7 +12,7 @@ import {
 } from '../contract/options.js';
 import type { CompareResult, Face } from '../contract/result.js';
 import type { LivenessResult } from '../contract/liveness.js';
-import type { AnalyzeDetails, CallStats, CompareDetails, LivenessDetails, RecognizerCallOptions, Timed } from '../contract/types.js';
+import type { AnalyzedFrame, AnalyzeDetails, CallStats, CompareDetails, LivenessDetails, RecognizerCallOptions, Timed } from '../contract/types.js';
 import { CallTracker, splitSignal } from './calls.js';
 import type { Comparison } from './face-engine.js';
 import { Stopwatch } from './timing.js';
@@ -23,9 +23,12 @@ export interface RecognizerCalls<I> {
   compareFaces(a: I, b: I, options?: CompareOptions & RecognizerCallOptions): Promise<CompareResult>;
   /** compareFaces plus the raw cosine and this call's stage timings. */
   compare(a: I, b: I, options?: CompareOptions & RecognizerCallOptions): Promise<CompareDetails>;
-  /** Every face in the image, largest first. */
+  /** Every face in the image, largest first (`liveness` is for analyzeDetailed: the platform's Face has no place for it). */
   analyze(image: I, options?: AnalyzeOptions & RecognizerCallOptions): Promise<Face[]>;
-  /** analyze plus this call's stage timings. */
+  /**
+   * analyze plus this call's stage timings; with `{ liveness: true }` also each face's liveness
+   * (`liveness[i]` is `faces[i]`'s), on the same detection. The first such call loads the liveness model.
+   */
   analyzeDetailed(image: I, options?: AnalyzeOptions & RecognizerCallOptions): Promise<AnalyzeDetails>;
   /**
    * Is the main face a live person or a printed photo (docs/liveness.md)? The first call loads the
@@ -45,7 +48,7 @@ export interface RecognizerCalls<I> {
 /** Runs the engine's calls, one at a time in call order; `id` names the call for cancel(). */
 export interface CallRunner<P> {
   compare(a: P, b: P, options: CompareSettings, id: number): Promise<Timed<Comparison>>;
-  analyze(image: P, options: AnalyzeSettings, id: number): Promise<Timed<Face[]>>;
+  analyze(image: P, options: AnalyzeSettings, id: number): Promise<Timed<AnalyzedFrame>>;
   liveness(image: P, options: LivenessSettings, id: number): Promise<Timed<LivenessResult>>;
   embed(image: P, options: AnalyzeSettings, id: number): Promise<Timed<Float32Array>>;
   /** The caller abandoned call `id`: if it is still queued it must not start. */
@@ -97,8 +100,8 @@ export function createRecognizerCalls<I, P>(parts: RecognizerParts<I, P>): Recog
     return { scan: value.scan, cosine: value.cosine, timings };
   };
   const analyzeDetailed: RecognizerCalls<I>['analyzeDetailed'] = async (image, options) => {
-    const { value, timings } = await call<AnalyzeSettings, Face[]>(AnalyzeOptionsSchema, options, [image], ([p], o, id) => runner.analyze(p!, o, id));
-    return { faces: value, timings };
+    const { value, timings } = await call<AnalyzeSettings, AnalyzedFrame>(AnalyzeOptionsSchema, options, [image], ([p], o, id) => runner.analyze(p!, o, id));
+    return value.liveness ? { faces: value.faces, timings, liveness: value.liveness } : { faces: value.faces, timings };
   };
   const livenessDetailed: RecognizerCalls<I>['livenessDetailed'] = async (image, options) => {
     const { value, timings } = await call<LivenessSettings, LivenessResult>(LivenessOptionsSchema, options, [image], ([p], o, id) => runner.liveness(p!, o, id));

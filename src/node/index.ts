@@ -5,6 +5,7 @@
  */
 import { FaceError } from '../contract/errors.js';
 import { parseOptions, RecognizerOptionsSchema, type RecognizerOptions } from '../contract/options.js';
+import { analyzedFrame } from '../engine/face-engine.js';
 import { jobQueue } from '../engine/jobs.js';
 import { createRecognizerCalls, type RecognizerCalls } from '../engine/recognizer.js';
 import type { PreparedImage } from '../pipeline/prepared.js';
@@ -34,7 +35,7 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
       compare: (a, b, o, id) => jobs.run(id, () => engine.compare(a, b, o)),
       analyze: async (p, o, id) => {
         const { value, timings } = await jobs.run(id, () => engine.analyze(p, o));
-        return { value: value.map((f) => f.face), timings };
+        return { value: analyzedFrame(value, o), timings };
       },
       liveness: (p, o, id) => jobs.run(id, () => engine.liveness(p, o)),
       embed: (p, o, id) => jobs.run(id, () => engine.faceEmbedding(p, o)),
