@@ -21,6 +21,7 @@ export const LIBRARY_ENTRIES = {
   'platform/index': 'src/platform/index.ts',
   'store/index': 'src/store/index.ts',
   'contract/index': 'src/contract/index.ts',
+  'capture/index': 'src/capture/index.ts',
 };
 
 export const library = (outDir: string): InlineConfig => ({

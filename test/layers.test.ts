@@ -23,7 +23,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   node: ['contract', 'input', 'pipeline', 'runtime', 'engine'],
   platform: ['contract'],
   store: ['contract', 'platform'],
-  entries: ['contract', 'input', 'pipeline', 'runtime', 'engine', 'browser', 'node', 'platform', 'store'],
+  capture: ['contract', 'browser'],
+  entries: ['contract', 'input', 'pipeline', 'runtime', 'engine', 'browser', 'node', 'platform', 'store', 'capture'],
 };
 
 function sources(dir: string): string[] {

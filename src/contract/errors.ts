@@ -47,6 +47,14 @@ export const ERROR_CODES = [
   'SPOOF_SUSPECTED',
   /** The caller's AbortSignal fired: the call was abandoned (a queued one never ran). */
   'ABORTED',
+  /** Camera (face-compare-sdk/capture): the user or the page's policy refused camera access. */
+  'CAMERA_DENIED',
+  /** Camera: no camera, or none that matches the asked device-id / facing-mode. */
+  'CAMERA_NOT_FOUND',
+  /** Camera: it exists but cannot be started (another application holds it, or a hardware error). */
+  'CAMERA_IN_USE',
+  /** Camera: the running camera stopped by itself (unplugged, turned off, revoked). */
+  'CAMERA_ENDED',
 ] as const;
 export type FaceErrorCode = (typeof ERROR_CODES)[number];
 

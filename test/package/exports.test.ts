@@ -16,6 +16,7 @@ const ENTRIES = {
   './platform': { dts: 'dist/platform/index.d.ts', most: 30 },
   './store': { dts: 'dist/store/index.d.ts', most: 15 },
   './schema': { dts: 'dist/contract/index.d.ts', most: 30 },
+  './capture': { dts: 'dist/capture/index.d.ts', most: 30 },
 } as const;
 
 function exportedNames(): Record<string, string[]> {

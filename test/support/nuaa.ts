@@ -17,3 +17,23 @@ export function nuaaFrames(): NuaaFrame[] {
     return { image, live: live.trim() === '1', subject: subject.trim() };
   });
 }
+
+/** A frame's place in its recording: `subject_glasses_position_session` and the frame number. */
+function place(image: string): [recording: string, frame: number] {
+  const m = /(\d+_\d+_\d+_\d+)_(\d+)\.jpg$/.exec(image);
+  if (!m) throw new Error(`not a NUAA frame name: ${image}`);
+  return [m[1]!, Number(m[2])];
+}
+
+/**
+ * One subject's live or print frames in frame order (recording by recording, frame numbers
+ * ascending): the nearest thing to a camera stream the set holds. It includes blinks.
+ */
+export function nuaaSequence(subject: string, live: boolean): NuaaFrame[] {
+  return nuaaFrames().filter((f) => f.subject === subject && f.live === live).sort((a, b) => {
+    const [ra, fa] = place(a.image), [rb, fb] = place(b.image);
+    return ra.localeCompare(rb) || fa - fb;
+  });
+}
+
+export const NUAA_SUBJECTS = ['0001', '0002', '0003', '0004', '0005', '0006', '0007', '0008', '0009'] as const;

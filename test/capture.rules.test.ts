@@ -1,10 +1,12 @@
 /**
- * The demo's capture guidance (demo/guidance.ts) on real analyze() output: real photos, and the
- * same photos made too dark, too small, cut off, tilted or covered — never hand-made face objects.
+ * The capture guidance (src/capture/rules.ts, which the demo and <face-capture> use) on real
+ * analyze() output: real photos, and the same photos made too dark, too small, cut off, tilted or
+ * covered — never hand-made face objects.
  */
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guide, GUIDANCE, type HintCode } from '../demo/guidance.js';
+import { guide as guideCode } from '../src/capture/rules.js';
 import { createFaceRecognizer, type NodeFaceRecognizer } from '../src/node/index.js';
 import type { RgbaImage } from '../src/pipeline/image.js';
 import { cameraFrameI420, i420ToRgba } from './e2e/fake-camera.js';
@@ -74,5 +76,28 @@ describe('capture guidance on real analyze() output', () => {
     expect(faces).toHaveLength(2);
     expect(faces[1].eye_dist).toBeLessThan(GUIDANCE.secondFaceRatio * faces[0].eye_dist);
     expect(guide(faces, image).code).toBe('ok');
+  });
+});
+
+describe('the eye rule on real webcam frames (NUAA)', () => {
+  it('one eye read closed is not "eyes closed"; both are, unless this stream never read the eyes open', async () => {
+    const { NUAA_IMAGES, nuaaSequence } = await import('./support/nuaa.js');
+    const frame = { width: 640, height: 480 };
+    // Subject 3 wears glasses: the eye model reads both open eyes as closed on every live frame.
+    const glasses = await fr.analyze(NUAA_IMAGES + nuaaSequence('0003', true)[0]!.image);
+    expect(Math.min(glasses[0]!.left_eye_closed, glasses[0]!.right_eye_closed)).toBeGreaterThan(GUIDANCE.maxEyeClosed);
+    expect(guideCode(glasses, frame)).toBe('eyes-closed'); // a photo on its own
+    expect(guideCode(glasses, frame, GUIDANCE, { eyesReadOpen: false })).toBe('ok'); // a stream that never read them open
+    expect(guideCode(glasses, frame, GUIDANCE, { eyesReadOpen: true })).toBe('eyes-closed'); // a blink
+    // Subject 2, a frame where the model reads one eye 0.79 closed and the other open.
+    const one = (await Promise.all(nuaaSequence('0002', true).map((f) => fr.analyze(NUAA_IMAGES + f.image))))
+      .find((faces) => Math.max(faces[0]!.left_eye_closed, faces[0]!.right_eye_closed) > 0.75 && Math.min(faces[0]!.left_eye_closed, faces[0]!.right_eye_closed) < 0.2)!;
+    expect(guideCode(one, frame, GUIDANCE, { eyesReadOpen: true })).toBe('ok');
+  });
+
+  it('the demo says what the SDK decides', async () => {
+    const faces = await fr.analyze(`${DEEPFACE}img1.jpg`);
+    const size = { width: 1200, height: 1200 };
+    expect(guide(faces, size).code).toBe(guideCode(faces, size));
   });
 });
