@@ -226,7 +226,8 @@ export function createFaceCapture(options: FaceCaptureOptions): FaceCapture {
     }
   };
 
-  const controller = Object.assign(target, {
+  // Accessors copied as accessors (Object.assign would copy their values once).
+  const methods = {
     get state() { return state; },
     get hint() { return hint; },
     get stream() { return stream; },
@@ -315,7 +316,8 @@ export function createFaceCapture(options: FaceCaptureOptions): FaceCapture {
     async retake() {
       await controller.start();
     },
-  });
+  };
+  const controller = Object.defineProperties(target, Object.getOwnPropertyDescriptors(methods)) as EventTarget & typeof methods;
   return controller;
 }
 

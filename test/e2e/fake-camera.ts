@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export interface FakeCamera {
   /** Path of the .y4m file. */
@@ -81,4 +81,28 @@ export function i420ToRgba(yuv: Uint8Array, width: number, height: number): Uint
     }
   }
   return out;
+}
+
+/**
+ * A fake webcam that plays a sequence of real frames (each letterboxed to `size`, optionally
+ * transformed, e.g. darkened), `fps` frames a second, looped by Chromium. `args` without the
+ * auto-accept flag when `prompt` is false: the page then gets the browser's own permission decision.
+ */
+export async function makeFakeCameraClip(frames: (string | Buffer)[], options: { size?: FrameSize; fps?: number; transform?: (s: Sharp) => Sharp; autoAccept?: boolean } = {}): Promise<FakeCamera> {
+  const { width, height } = options.size ?? { width: 640, height: 480 };
+  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${options.fps ?? 10}:1 Ip A1:1 C420jpeg\n`)];
+  for (const f of frames) {
+    let s = sharp(f).rotate().resize(width, height, { fit: 'contain', background: { r: 96, g: 96, b: 96 } });
+    if (options.transform) s = options.transform(s);
+    const { data } = await s.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    parts.push(Buffer.from('FRAME\n'), rgbToI420(data, width, height));
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'fr-fake-camera-')), 'camera.y4m');
+  writeFileSync(file, Buffer.concat(parts));
+  const accept = options.autoAccept ?? true;
+  return {
+    file,
+    args: [...(accept ? ['--use-fake-ui-for-media-stream'] : []), '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${file}`],
+    remove: () => rmSync(dirname(file), { recursive: true, force: true }),
+  };
 }
