@@ -184,3 +184,53 @@ describe('<face-capture> in Chromium', () => {
     });
   });
 });
+
+describe('<face-capture> accessibility', () => {
+  it('hint region, named buttons, keyboard focus with a visible ring, WCAG AA text contrast', async () => {
+    await withCamera(await makeFakeCameraClip([`${DEEPFACE}img1.jpg`]), async (page) => {
+      await mount(page, '');
+      const report = await page.evaluate(() => {
+        const root = (window as any).el.shadowRoot as ShadowRoot;
+        const rgb = (c: string) => c.match(/[\d.]+/g)!.slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const ratio = (a: string, b: string) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x! + 0.05) / (y! + 0.05); };
+        const contrast = (el: Element) => { const s = getComputedStyle(el); return ratio(s.color, s.backgroundColor); };
+        const hint = root.querySelector('[part=hint]')!;
+        hint.textContent = 'x';
+        const buttons = [...root.querySelectorAll('button')];
+        const cap = buttons[1]!;
+        cap.hidden = false; // disabled until a fit frame: its colours must pass too
+        return {
+          live: [hint.getAttribute('role'), hint.getAttribute('aria-live')],
+          names: buttons.map((b) => b.textContent!.trim()),
+          hint: contrast(hint),
+          enabled: contrast(buttons[0]!),
+          disabled: [cap.disabled, contrast(cap)],
+        };
+      });
+      expect(report.live).toEqual(['status', 'polite']);
+      expect(report.names).toEqual(['Start camera', 'Capture', 'Retake']);
+      expect(report.hint).toBeGreaterThanOrEqual(4.5);
+      expect(report.enabled).toBeGreaterThanOrEqual(4.5);
+      expect(report.disabled[0]).toBe(true);
+      expect(report.disabled[1]).toBeGreaterThanOrEqual(4.5);
+      // Tab reaches the start button inside the shadow root, and its focus ring is drawn.
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const root = (window as any).el.shadowRoot as ShadowRoot;
+        const b = root.activeElement as HTMLElement | null;
+        const s = b && getComputedStyle(b);
+        return { part: b?.getAttribute('part'), outline: s && [s.outlineStyle, parseFloat(s.outlineWidth)] };
+      });
+      expect(focus.part).toBe('button start');
+      expect(focus.outline![0]).toBe('solid');
+      expect(focus.outline![1]).toBeGreaterThanOrEqual(2);
+      // Enter on it starts the camera.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => (window as any).el.state === 'live', undefined, { timeout: 30_000 });
+    });
+  });
+});
