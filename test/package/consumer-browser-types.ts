@@ -6,6 +6,7 @@ import { createFaceRecognizer, CompareResultSchema, type LoadProgress, type Comp
 import { createPlatformClient, createPkceAuth } from 'face-compare-sdk/platform';
 import { openScanStore, createScanSync } from 'face-compare-sdk/store';
 import { FaceSchema } from 'face-compare-sdk/schema';
+import { createFaceCapture, defineFaceCapture, type CaptureDetail, type FaceCaptureElement, type HintCode } from 'face-compare-sdk/capture';
 
 export async function compareInBrowser(a: Blob, b: HTMLVideoElement, bar: HTMLProgressElement): Promise<CompareResult> {
   const fr = await createFaceRecognizer({ onProgress: (e: LoadProgress) => { bar.value = e.loaded / e.total; } });
@@ -16,3 +17,14 @@ export async function compareInBrowser(a: Blob, b: HTMLVideoElement, bar: HTMLPr
 }
 
 export const browserApis = [createPlatformClient, createPkceAuth, openScanStore, createScanSync] as const;
+
+/** The capture entry: the element's events and the headless controller, typed. */
+export async function captureInBrowser(video: HTMLVideoElement): Promise<CaptureDetail | undefined> {
+  defineFaceCapture('my-face-capture');
+  const el = document.createElement('my-face-capture') as FaceCaptureElement;
+  el.messages = { 'no-face': 'Aucun visage' } satisfies Partial<Record<HintCode, string>>;
+  const ctl = createFaceCapture({ recognizer: await createFaceRecognizer(), video, liveness: 'require', autoCapture: true });
+  ctl.addEventListener('hint', (e) => console.log((e as CustomEvent<{ code: HintCode }>).detail.code));
+  await ctl.start();
+  return ctl.capture();
+}

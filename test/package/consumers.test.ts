@@ -5,6 +5,7 @@
  * Node) and validating the platform JSON with the package's own zod schema:
  *  - a Vite app, dev server and production build, with no Vite config beyond the COOP/COEP headers;
  *  - a webpack 5 app, production build, no webpack config at all;
+ *  - a Vite app with `<face-capture>` (face-compare-sdk/capture) on a fake camera, captured by itself;
  *  - a static page with no bundler, from `npx face-compare-sdk assets`, also under a strict CSP;
  *  - a Node ESM script on `face-compare-sdk/node`, and the `face-compare` bins;
  *  - a type test: a consumer file compiled against dist/*.d.ts, strictest flags, skipLibCheck off.
@@ -17,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../e2e/browser.js';
-import { LFW } from '../helpers.js';
+import { DEEPFACE, LFW } from '../helpers.js';
+import { makeFakeCameraClip } from '../e2e/fake-camera.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -192,6 +194,41 @@ export default { server: { headers }, preview: { headers } };\n`);
     const r = await openApp(`${server.url}?threads=2`);
     expectSamePerson(r);
     expect(r.threads).toBe(2);
+  }, 400_000);
+
+  it('Vite app with <face-capture> from face-compare-sdk/capture: a camera person is captured by itself', async () => {
+    const app = join(web, 'capture-app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'index.html'), html('/main.js').replace('<body>', '<body><face-capture auto-capture liveness="show"></face-capture>'));
+    writeFileSync(join(app, 'main.js'), `import { defineFaceCapture } from 'face-compare-sdk/capture';
+defineFaceCapture();
+const el = document.querySelector('face-capture');
+window.result = new Promise((resolve) => {
+  el.addEventListener('capture', (e) => resolve({ width: e.detail.width, type: e.detail.blob.type, size: e.detail.blob.size, liveness: e.detail.liveness, x1: e.detail.face.x1 }));
+  el.addEventListener('error', (e) => resolve({ error: e.detail.code + ' ' + e.detail.message }));
+});
+el.start();
+`);
+    writeFileSync(join(app, 'vite.config.js'), `const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+export default { server: { headers }, preview: { headers } };\n`);
+    const vite = join(web, 'node_modules/vite/bin/vite.js');
+    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'pipe' });
+    const preview = await startServer(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', '0'], app);
+    const camera = await makeFakeCameraClip([`${DEEPFACE}img1.jpg`]);
+    const withCamera = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...camera.args] });
+    try {
+      const page = await withCamera.newPage();
+      await page.goto(preview.url);
+      await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined);
+      const r = await page.evaluate(() => (window as unknown as { result: Promise<Record<string, unknown>> }).result);
+      expect(r).toMatchObject({ width: 640, type: 'image/jpeg', liveness: { threshold: expect.any(Number) } });
+      expect(r.error).toBeUndefined();
+      expect(await page.evaluate(() => document.querySelector('face-capture')!.shadowRoot!.querySelector('[part=hint]')!.getAttribute('aria-live'))).toBe('polite');
+    } finally {
+      await withCamera.close();
+      preview.proc.kill();
+      camera.remove();
+    }
   }, 400_000);
 
   let assets: StaticServer;
