@@ -34,14 +34,21 @@ export function missingEngine(engine: EngineName): string | undefined {
   return absent.length ? `${engine}: ${absent.join(', ')} not installed (.ci/run installs them)` : undefined;
 }
 
-export async function openEngine(engine: EngineName, url: string): Promise<EnginePage> {
-  if (engine === 'chromium') return openChromium(url);
-  if (engine === 'firefox') return openFirefox(url);
+export interface EngineOptions {
+  /** Extra Chromium flags (e.g. a fake camera's). */
+  chromiumArgs?: string[];
+  /** Extra Firefox preferences (e.g. its fake media stream). */
+  firefoxPrefs?: Record<string, unknown>;
+}
+
+export async function openEngine(engine: EngineName, url: string, options: EngineOptions = {}): Promise<EnginePage> {
+  if (engine === 'chromium') return openChromium(url, options.chromiumArgs);
+  if (engine === 'firefox') return openFirefox(url, options.firefoxPrefs);
   return openWebKit(url);
 }
 
-async function openChromium(url: string): Promise<EnginePage> {
-  const browser = await chromium.launch({ executablePath: BINARIES.chromium, args: CHROMIUM_ARGS });
+async function openChromium(url: string, args: string[] = []): Promise<EnginePage> {
+  const browser = await chromium.launch({ executablePath: BINARIES.chromium, args: [...CHROMIUM_ARGS, ...args] });
   const page = await browser.newPage();
   await page.goto(url);
   return {
@@ -51,14 +58,14 @@ async function openChromium(url: string): Promise<EnginePage> {
   };
 }
 
-async function openFirefox(url: string): Promise<EnginePage> {
+async function openFirefox(url: string, prefs: Record<string, unknown> = {}): Promise<EnginePage> {
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: BINARIES.firefox,
     headless: true,
     // No updates, telemetry or first-run pages: only the test's own traffic.
-    extraPrefsFirefox: { 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.enabled': false },
+    extraPrefsFirefox: { 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false, 'toolkit.telemetry.enabled': false, ...prefs },
   });
   const page = await browser.newPage();
   page.setDefaultTimeout(600_000);
