@@ -35,7 +35,8 @@ const PHOTO: Record<HintCode, string> = {
 };
 
 export function hint(code: HintCode): Hint {
-  return { code, ok: code === 'ok', live: DEFAULT_MESSAGES[code], photo: PHOTO[code] };
+  // The demo has a Capture button: its 'ok' says so.
+  return { code, ok: code === 'ok', live: code === 'ok' ? 'Good — hold still and capture' : DEFAULT_MESSAGES[code], photo: PHOTO[code] };
 }
 
 /** One image's hint (a photo, or a frame judged on its own). */
