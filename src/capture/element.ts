@@ -273,10 +273,11 @@ export function defineFaceCapture(tagName = 'face-capture'): CustomElementConstr
 /** A recognizer that is still loading, for the controller: each call waits for it. */
 function lazyRecognizer(get: () => Promise<FaceRecognizer>): FaceRecognizer {
   return new Proxy({} as FaceRecognizer, {
-    get: (_t, key) => async (...args: unknown[]) => {
+    // Not a thenable: only the recognizer's methods are forwarded.
+    get: (_t, key) => (key === 'then' || typeof key === 'symbol' ? undefined : async (...args: unknown[]) => {
       const fr = await get();
       return (fr[key as keyof FaceRecognizer] as (...a: unknown[]) => unknown).apply(fr, args);
-    },
+    }),
   });
 }
 
