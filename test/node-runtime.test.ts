@@ -40,3 +40,25 @@ describe.skipIf(!hasNative)('Node runtimes', () => {
     }
   });
 });
+
+describe('Node thread settings', () => {
+  it('onnxruntime-web: the first recognizer sets the thread count for the process; a later numThreads does not change it', async () => {
+    const first = await createFaceRecognizer({ runtime: 'onnxruntime-web', numThreads: 1 });
+    const second = await createFaceRecognizer({ runtime: 'onnxruntime-web', numThreads: 3 });
+    expect([first.threads, second.threads]).toEqual([1, 1]);
+    const a = await first.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    const b = await second.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    expect(b.cosine).toBeCloseTo(a.cosine, 6);
+    await Promise.all([first.dispose(), second.dispose()]);
+  });
+
+  it.skipIf(!hasNative)('onnxruntime-node: each recognizer keeps its own', async () => {
+    const one = await createFaceRecognizer({ runtime: 'onnxruntime-node', numThreads: 1 });
+    const two = await createFaceRecognizer({ runtime: 'onnxruntime-node', numThreads: 2 });
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    const a = await one.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    const b = await two.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    expect(Math.abs(a.cosine - b.cosine)).toBeLessThan(1e-5);
+    await Promise.all([one.dispose(), two.dispose()]);
+  });
+});
