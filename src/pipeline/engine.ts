@@ -19,7 +19,7 @@ import {
   boxCrop, decodeLandmarks, fivePoints, LANDMARK_INPUT, LEFT_EYE, prepareLandmarkInput, refineCrop, RIGHT_EYE, type CropGeometry, type Landmarks68,
 } from './landmarks.js';
 import { MODEL_NAMES, type ModelName } from '../runtime/manifest.js';
-import { LIVENESS_INPUT, livenessScore, prepareLivenessInput } from './liveness.js';
+import { fuseLiveness, LIVENESS_INPUT, livenessCues, livenessScore, prepareLivenessInput } from './liveness.js';
 import { LIVENESS_THRESHOLD, type LivenessResult } from '../contract/liveness.js';
 import { initRuntime, Model, type ModelLoader, type ModelLoadTimings, type SessionOptions } from '../runtime/session.js';
 import {
@@ -176,11 +176,11 @@ export class FaceEngine {
     return this.livenessModel;
   }
 
-  /** Live score in [0, 1] of the face in `box` (working pixels): fr_liveness on its wide crop. */
+  /** Live score in [0, 1] of the face in `box` (working pixels): fr_liveness on its wide crop, fused with the face's cues. */
   async livenessScore(img: RgbaImage, box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>): Promise<number> {
     const model = await this.livenessSession();
     const out = await model.run(prepareLivenessInput(img, box), [1, 3, LIVENESS_INPUT, LIVENESS_INPUT]);
-    return livenessScore(out.output);
+    return fuseLiveness(livenessScore(out.output), livenessCues(img, box));
   }
 
   /** Liveness of the main face (the face compareFaces would use); NO_FACE / MULTIPLE_FACES as analyze. */
