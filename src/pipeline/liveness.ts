@@ -1,6 +1,7 @@
 /**
- * Liveness (print attacks): fr_liveness on a wide crop around the detected face. Pure: crop
- * geometry, tensor preparation and the score, over RGBA buffers. Figures and limits: docs/liveness.md.
+ * Liveness (prints and screen replays): fr_liveness on a wide crop around the detected face, fused
+ * with cheap colour / texture cues of the face by a small logistic model. Pure: crop geometry, tensor
+ * preparation, cues and the fused score, over RGBA buffers. Figures and limits: docs/liveness.md.
  */
 import type { Detection } from './detect.js';
 import { rectToGrid, warpToTensor, type RgbaImage, type TensorSpec } from './image.js';
