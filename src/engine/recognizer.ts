@@ -28,7 +28,7 @@ export interface RecognizerCalls<I> {
   /** analyze plus this call's stage timings. */
   analyzeDetailed(image: I, options?: AnalyzeOptions & RecognizerCallOptions): Promise<AnalyzeDetails>;
   /**
-   * Is the main face a live person or a printed photo (docs/liveness.md)? The first call loads the
+   * Is the main face a live person, or a printed photo or a screen (docs/liveness.md)? The first call loads the
    * liveness model (1.9 MB; the browser fetches and verifies it); nothing else loads it.
    */
   liveness(image: I, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessResult>;
