@@ -28,7 +28,7 @@ export const CompareOptionsSchema = AnalyzeOptionsSchema.extend({
    */
   minQuality: z.number().min(0).max(1).optional(),
   /**
-   * Check liveness (print attacks) before comparing: 'image2' (the live capture), 'both', or 'off'
+   * Check liveness (prints and screens) before comparing: 'image2' (the live capture), 'both', or 'off'
    * (default). A checked face below the liveness threshold fails with SPOOF_SUSPECTED (docs/liveness.md).
    */
   liveness: z.enum(LIVENESS_CHECKS).default('off'),
