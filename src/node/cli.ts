@@ -123,6 +123,10 @@ export async function main(argv: string[]): Promise<number> {
   const pool = pooled ? await createEmbedPool(workers, runtime) : undefined;
   const fr: NodeFaceRecognizer | undefined = pooled ? undefined : await createFaceRecognizer({ runtime });
   const embed: Embed = pool ? pool.embed : (p) => fr!.embed(p);
+  // batch/eval are where the runtime shows: one line when they run on the wasm build, with the fix.
+  if ((cmd === 'batch' || cmd === 'eval') && (pool?.runtime ?? fr!.runtime) === 'onnxruntime-web') {
+    process.stderr.write(`face-compare: ${cmd} runs on onnxruntime-web (wasm), about 3x slower than native; for native speed: npm install onnxruntime-node\n`);
+  }
   const ahead = pool ? 4 * pool.size : 0;
   try {
     switch (cmd) {

@@ -32,7 +32,7 @@ let browser: Browser;
 const cleanup: (() => Promise<void> | void)[] = [];
 
 const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], });
 
 /** The page every browser consumer serves: same code, only the import specifier and options differ. */
 function appCode(specifier: string, recognizerOptions = '{}'): string {
