@@ -10,7 +10,8 @@
  *  - a type test: a consumer file compiled against dist/*.d.ts, strictest flags, skipLibCheck off.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,15 +227,102 @@ export default { server: { headers }, preview: { headers } };\n`);
   }, 300_000);
 });
 
+/** Every package installed under `dir`/node_modules (nested ones too), by folder. */
+function installedPackages(dir: string): { path: string; pkg: { name: string; version: string; scripts?: Record<string, string> } }[] {
+  const out: ReturnType<typeof installedPackages> = [];
+  const walk = (nm: string) => {
+    if (!existsSync(nm)) return;
+    for (const e of readdirSync(nm, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const dirs = e.name.startsWith('@') ? readdirSync(join(nm, e.name), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(nm, e.name, d.name)) : [join(nm, e.name)];
+      for (const d of dirs) {
+        if (existsSync(join(d, 'package.json'))) out.push({ path: d, pkg: JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) });
+        walk(join(d, 'node_modules'));
+      }
+    }
+  };
+  walk(join(dir, 'node_modules'));
+  return out;
+}
+
+/** Bytes of the files under `dir` (symlinks not followed), as `du --apparent-size` counts them. */
+function treeBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += treeBytes(p);
+    else if (e.isFile()) n += statSync(p).size;
+  }
+  return n;
+}
+
+/**
+ * The install scripts npm would run for a package: preinstall, install, postinstall, and the
+ * implicit `node-gyp rebuild` of a package with a binding.gyp and no install script of its own.
+ */
+function installScripts(p: { path: string; pkg: { scripts?: Record<string, string> } }): string[] {
+  const scripts = Object.entries(p.pkg.scripts ?? {}).filter(([k]) => ['preinstall', 'install', 'postinstall'].includes(k)).map(([k, v]) => `${k}: ${v}`);
+  if (existsSync(join(p.path, 'binding.gyp')) && !p.pkg.scripts?.install && !p.pkg.scripts?.preinstall) scripts.push('install: node-gyp rebuild (implicit, binding.gyp)');
+  return scripts;
+}
+
+/**
+ * The one install script a consumer's tree still holds, reviewed (docs/package.md, "Install scripts"):
+ * protobufjs, a dependency of onnxruntime-web, whose postinstall only reads package.json files and
+ * may print a version-scheme warning; no network, no file written. Pinned by the script's sha256, so
+ * a changed script, or any other package with an install script, fails the test.
+ */
+const REVIEWED_SCRIPTS: Record<string, { script: string; file: string; sha256: string }> = {
+  protobufjs: { script: 'postinstall: node scripts/postinstall', file: 'scripts/postinstall.js', sha256: '5af8463b97ee8e309b4a2111f9479bacdf0c180de0ca0155527679b1fc6d9e6c' },
+};
+
 describe('Node consumer', () => {
   let app: string;
+  let installLog: string;
   beforeAll(() => {
     // An empty folder and the tarball alone: every runtime dependency (sharp included) is declared.
     app = join(work, 'node');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'node-consumer', private: true, type: 'module' }));
-    run('npm', ['install', tarball, ...NPM_FLAGS], app);
+    // --foreground-scripts: npm prints every lifecycle script it runs (`> pkg@v postinstall`).
+    installLog = execFileSync('npm', ['install', tarball, ...NPM_FLAGS, '--loglevel=notice', '--foreground-scripts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }, 600_000);
+
+  it('an empty folder gets a lean install: no install script but the reviewed one, nothing from outside the npm registry, node_modules ≤ 250 MB', () => {
+    const packages = installedPackages(app);
+    expect(packages.map((p) => p.pkg.name)).toContain('sharp');
+    // onnxruntime-node is an optional peer: never installed for the app (nor its CUDA download).
+    expect(packages.map((p) => p.pkg.name)).not.toContain('onnxruntime-node');
+    const withScripts = packages.map((p) => ({ ...p, scripts: installScripts(p) })).filter((p) => p.scripts.length > 0);
+    for (const p of withScripts) {
+      const reviewed = REVIEWED_SCRIPTS[p.pkg.name];
+      expect(reviewed, `${p.pkg.name}@${p.pkg.version} has install scripts: ${p.scripts.join('; ')}`).toBeDefined();
+      expect(p.scripts).toEqual([reviewed.script]);
+      expect(createHash('sha256').update(readFileSync(join(p.path, reviewed.file))).digest('hex'), `${p.pkg.name}'s ${reviewed.file} changed: review it again`).toBe(reviewed.sha256);
+    }
+    // What npm says it ran agrees with the tree: only the reviewed scripts (a regression shows up in either).
+    const ran = [...installLog.matchAll(/^> (@?[^@\s]+)@\S+ (preinstall|install|postinstall)$/gm)].map((m) => m[1]);
+    expect(ran.filter((n) => !(n in REVIEWED_SCRIPTS))).toEqual([]);
+    // sharp brings its prebuilt libvips as platform packages from the registry, no script.
+    expect(packages.find((p) => p.pkg.name === 'sharp')!.pkg.scripts?.install).toBeUndefined();
+    expect(packages.some((p) => p.pkg.name.startsWith('@img/sharp-'))).toBe(true);
+
+    // Every package came from the registry (no git, no URL tarball, no link): a registry tarball with
+    // its sha512 integrity, `resolved` on the registry (or left out of the lockfile, which npm does
+    // only for registry tarballs under omit-lockfile-registry-resolved). Only the app's own tarball is a file.
+    const registry = execFileSync('npm', ['config', 'get', 'registry'], { cwd: app, encoding: 'utf8' }).trim().replace(/\/?$/, '/');
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }> };
+    const entries = Object.entries(lock.packages).filter(([k]) => k !== '' && k !== 'node_modules/face-compare-sdk');
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.filter(([, v]) => v.link || !v.integrity?.startsWith('sha512-') || !(v.resolved === undefined || v.resolved.startsWith(registry))).map(([k, v]) => `${k} ${v.resolved}`)).toEqual([]);
+    expect(lock.packages['node_modules/face-compare-sdk']?.resolved).toMatch(/^file:/);
+
+    const bytes = treeBytes(join(app, 'node_modules'));
+    const biggest = packages.filter((p) => !p.path.includes('node_modules/face-compare-sdk/node_modules'))
+      .map((p) => [p.pkg.name, treeBytes(p.path)] as const).sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(`node consumer: node_modules ${(bytes / 1e6).toFixed(1)} MB, ${packages.length} packages (largest: ${biggest.map(([n, b]) => `${n} ${(b / 1e6).toFixed(1)} MB`).join(', ')}); install scripts: ${withScripts.map((p) => `${p.pkg.name} ${p.scripts.join(', ')}`).join('; ') || 'none'}`);
+    expect(bytes).toBeLessThanOrEqual(250e6);
+  });
 
   it('imports face-compare-sdk/node and compares two photos', () => {
     writeFileSync(join(app, 'main.mjs'), `import { createFaceRecognizer } from 'face-compare-sdk/node';
