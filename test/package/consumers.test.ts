@@ -15,6 +15,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../e2e/browser.js';
@@ -196,15 +197,15 @@ export default { server: { headers }, preview: { headers } };\n`);
   }, 400_000);
 
   let assets: StaticServer;
-  const staticPage = (dir: string, headers?: Record<string, string>) => {
+  const staticPage = (dir: string, headers?: Record<string, string>, precompress = false) => {
     const site = join(web, dir);
     mkdirSync(site);
     // The bin copies what a page fetches; the page imports the module from that folder, no bundler.
-    run('npx', ['--no-install', 'face-compare-sdk', 'assets', join(site, 'sdk')], web);
+    run('npx', ['--no-install', 'face-compare-sdk', 'assets', join(site, 'sdk'), ...(precompress ? ['--precompress'] : [])], web);
     writeFileSync(join(site, 'index.html'), html('./main.js'));
     writeFileSync(join(site, 'main.js'), appCode('./sdk/face-compare-sdk.js', "{ assetBaseUrl: new URL('./sdk/', location.href).href }"));
     copyPhotos(site);
-    return serveStatic(site, headers);
+    return serveStatic(site, headers, { precompressed: precompress });
   };
 
   it('static page, no bundler, from `npx face-compare-sdk assets`', async () => {
@@ -217,6 +218,35 @@ export default { server: { headers }, preview: { headers } };\n`);
     expect(r.requests.filter((p) => p.endsWith('.onnx')).sort()).toEqual(['/sdk/fr_detect.onnx', '/sdk/fr_eye.onnx', '/sdk/fr_feature.onnx', '/sdk/fr_landmark.onnx']);
     console.log(`static page: ${assets.requests.length} requests, ${(assets.bytes() / 1e6).toFixed(2)} MB served (uncompressed, two photos included) up to the first compare`);
   }, 300_000);
+
+  it('`assets --precompress`: a .br and a .gz beside each file, the same bytes once decoded; served as they are, the page compares', async () => {
+    const server = await staticPage('precompressed-site', undefined, true);
+    cleanup.push(() => server.close());
+    const sdk = join(web, 'precompressed-site/sdk');
+    const manifest = JSON.parse(readFileSync(join(sdk, 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+    const files = [...Object.keys(manifest.files), 'manifest.json'];
+    expect(files).toContain('ort-wasm-simd-threaded.wasm');
+    let raw = 0, br = 0, gz = 0;
+    for (const f of files) {
+      const data = readFileSync(join(sdk, f));
+      const [b, g] = [readFileSync(join(sdk, `${f}.br`)), readFileSync(join(sdk, `${f}.gz`))];
+      expect(brotliDecompressSync(b).equals(data), `${f}.br`).toBe(true);
+      expect(gunzipSync(g).equals(data), `${f}.gz`).toBe(true);
+      raw += data.length; br += b.length; gz += g.length;
+    }
+    expect(readdirSync(sdk).length).toBe(3 * files.length);
+    const r = await openApp(`${server.url}?threads=2`);
+    expectSamePerson(r);
+    // Every SDK file came as its precompressed copy (br where Chromium accepts it, else gz), with the
+    // original type: the wasm still application/wasm, for streaming compilation.
+    const sent = [...server.sent.entries()].filter(([p]) => p.startsWith('/sdk/'));
+    expect(sent.length).toBeGreaterThanOrEqual(7);
+    expect(sent.filter(([, s]) => s.encoding === 'identity').map(([p]) => p)).toEqual([]);
+    expect(server.sent.get('/sdk/ort-wasm-simd-threaded.wasm')?.type).toBe('application/wasm');
+    const wasm = server.sent.get('/sdk/ort-wasm-simd-threaded.wasm')!.bytes;
+    expect(wasm).toBeLessThan(readFileSync(join(sdk, 'ort-wasm-simd-threaded.wasm')).length / 3);
+    console.log(`precompressed assets: ${(raw / 1e6).toFixed(1)} MB → .br ${(br / 1e6).toFixed(1)} MB, .gz ${(gz / 1e6).toFixed(1)} MB; the page got ${(sent.reduce((s, [, x]) => s + x.bytes, 0) / 1e6).toFixed(2)} MB of SDK files up to the first compare (${[...new Set(sent.map(([, x]) => x.encoding))].join(', ')}; wasm ${(wasm / 1e6).toFixed(2)} MB)`);
+  }, 900_000);
 
   it('static page under a strict CSP: no blob workers, no eval; the worker starts from its URL', async () => {
     const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'; base-uri 'none'";
