@@ -1,7 +1,7 @@
 /**
  * Which ONNX runtime the Node recognizer runs on: onnxruntime-node (native CPU kernels, an optional
- * dependency whose CPU build ships inside its npm package) when it can be imported, else
- * onnxruntime-web's wasm build, as before. Both load the same .onnx files and give the same answers
+ * peer dependency the app installs, whose CPU build ships inside its npm package) when it can be
+ * imported, else onnxruntime-web's wasm build, as before. Both load the same .onnx files and give the same answers
  * (test/node-runtime.test.ts: cosines within 1e-4).
  */
 import * as ortWeb from 'onnxruntime-web';
@@ -24,7 +24,7 @@ export interface NodeRuntime extends SessionOptions {
  */
 let webThreads: number | undefined;
 
-// A variable specifier: the package is optional, so neither tsc nor the bundler may require it.
+// A variable specifier: the package is an optional peer, so neither tsc nor the bundler may require it.
 const NATIVE = 'onnxruntime-node';
 
 /** The runtime for `choice`, with `numThreads` threads per session. */
