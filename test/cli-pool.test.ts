@@ -43,6 +43,40 @@ describe('cli batch on a worker pool', () => {
   });
 });
 
+describe('the runtime hint', () => {
+  const hint = /onnxruntime-web.*npm install onnxruntime-node/;
+  const twoPairs = () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'fr-hint-')), 'pairs.csv');
+    const [p, q] = csvPairs(`${DATA}lfw-view1/pairs_test.csv`);
+    writeFileSync(csv, `a,b,same\n${p.a},${p.b},${p.same ? 1 : 0}\n${q.a},${q.b},${q.same ? 1 : 0}\n`);
+    return csv;
+  };
+  const hintLines = (stderr: string) => stderr.split('\n').filter((l) => hint.test(l));
+
+  it('batch and eval on onnxruntime-web print exactly one stderr line with the install hint; on onnxruntime-node none', async () => {
+    const csv = twoPairs();
+    for (const cmd of ['batch', 'eval']) {
+      const web = await cli(cmd, csv, '--root', LFW, '--runtime', 'onnxruntime-web', '--workers', '2');
+      expect(hintLines(web.stderr), `${cmd} on onnxruntime-web`).toHaveLength(1);
+      const native = await cli(cmd, csv, '--root', LFW, '--runtime', 'onnxruntime-node', '--workers', '1');
+      expect(hintLines(native.stderr), `${cmd} on onnxruntime-node`).toEqual([]);
+    }
+  });
+
+  it("'auto' without onnxruntime-node installed falls back to onnxruntime-web, prints the hint once and still answers", async () => {
+    const csv = twoPairs();
+    const r = await promisify(execFile)('node', ['--import', './test/support/hide-onnxruntime-node.mjs', '--import', 'tsx', 'src/node/cli.ts', 'batch', csv, '--root', LFW, '--workers', '1']);
+    expect(hintLines(r.stderr)).toHaveLength(1);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => typeof row.cosine === 'number')).toBe(true);
+    // The same hook, asked for the native runtime explicitly: a MODEL_LOAD error, not a silent fallback.
+    const forced = await promisify(execFile)('node', ['--import', './test/support/hide-onnxruntime-node.mjs', '--import', 'tsx', 'src/node/cli.ts', 'batch', csv, '--root', LFW, '--workers', '1', '--runtime', 'onnxruntime-node'])
+      .catch((e) => e as { code: number; stderr: string });
+    expect(JSON.parse((forced as { stderr: string }).stderr.trim().split('\n').at(-1)!).code).toBe('MODEL_LOAD');
+  });
+});
+
 describe('progress line', () => {
   it('shows pairs done, rate and ETA on a terminal, nothing elsewhere', () => {
     const out: string[] = [];

@@ -9,10 +9,27 @@ import { csvPairs, DATA, LFW } from './helpers.js';
 // Every 83rd pair of the 1,000: both labels, spread over the file.
 const PAIRS = csvPairs(`${DATA}lfw-view1/pairs_test.csv`).filter((_, i) => i % 83 === 0);
 
-// onnxruntime-node is optional (`npm install --omit=optional` leaves it out): without it there is nothing to compare.
-const hasNative = await import('onnxruntime-node').then(() => true, () => false);
+describe('the repo install', () => {
+  // onnxruntime-node is an optional peer of the package and a dev dependency of the repo, installed
+  // with its CUDA download off (.npmrc): `npm install` here must give the native runtime, never a
+  // silent fall-back to wasm.
+  it('has onnxruntime-node, with its CPU binding for this platform, and the default recognizer runs on it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.peerDependenciesMeta['onnxruntime-node']).toEqual({ optional: true });
+    expect(pkg.peerDependencies['onnxruntime-node']).toBe(pkg.devDependencies['onnxruntime-node']);
+    expect(pkg.dependencies['onnxruntime-node']).toBeUndefined();
+    expect(pkg.optionalDependencies?.['onnxruntime-node']).toBeUndefined();
+    expect(readFileSync(new URL('../.npmrc', import.meta.url), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
+    const ortNode = await import('onnxruntime-node');
+    expect(typeof ortNode.InferenceSession.create).toBe('function');
+    const fr = await createFaceRecognizer();
+    expect(fr.runtime).toBe('onnxruntime-node');
+    await fr.dispose();
+  });
+});
 
-describe.skipIf(!hasNative)('Node runtimes', () => {
+describe('Node runtimes', () => {
   let native: NodeFaceRecognizer, wasm: NodeFaceRecognizer;
   beforeAll(async () => {
     native = await createFaceRecognizer({ runtime: 'onnxruntime-node' });
@@ -38,5 +55,27 @@ describe.skipIf(!hasNative)('Node runtimes', () => {
       expect(n.scan.compare_result).toBe(w.scan.compare_result);
       expect([n.scan.face1.x1, n.scan.face1.y2, n.scan.face2.x2]).toEqual([w.scan.face1.x1, w.scan.face1.y2, w.scan.face2.x2]);
     }
+  });
+});
+
+describe('Node thread settings', () => {
+  it('onnxruntime-web: the first recognizer sets the thread count for the process; a later numThreads does not change it', async () => {
+    const first = await createFaceRecognizer({ runtime: 'onnxruntime-web', numThreads: 1 });
+    const second = await createFaceRecognizer({ runtime: 'onnxruntime-web', numThreads: 3 });
+    expect([first.threads, second.threads]).toEqual([1, 1]);
+    const a = await first.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    const b = await second.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    expect(b.cosine).toBeCloseTo(a.cosine, 6);
+    await Promise.all([first.dispose(), second.dispose()]);
+  });
+
+  it('onnxruntime-node: each recognizer keeps its own', async () => {
+    const one = await createFaceRecognizer({ runtime: 'onnxruntime-node', numThreads: 1 });
+    const two = await createFaceRecognizer({ runtime: 'onnxruntime-node', numThreads: 2 });
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    const a = await one.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    const b = await two.compare(LFW + PAIRS[0]!.a, LFW + PAIRS[0]!.b);
+    expect(Math.abs(a.cosine - b.cosine)).toBeLessThan(1e-5);
+    await Promise.all([one.dispose(), two.dispose()]);
   });
 });

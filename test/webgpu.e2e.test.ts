@@ -55,6 +55,40 @@ describe('WebGPU backend', () => {
     await page.close();
   }, 400_000);
 
+  it('a WebGPU failure at run time (the GPU refuses work, as after a device loss) reruns the call on wasm and stays there', async () => {
+    const page = await browser.newPage();
+    await routeData(page, DATA);
+    await page.goto(`${e2e.url}test/e2e/harness.html`);
+    await page.waitForFunction(() => window.sdkReady === true);
+    await page.evaluate(async (urls) => {
+      const w = window as any;
+      w.photos = await Promise.all(urls.map(async (u: string) => (await fetch(u)).blob()));
+      w.fr = await window.sdk.createFaceRecognizer({ backend: 'webgpu', numThreads: 1 });
+      w.before = w.fr.info().backend;
+    }, PAIR);
+    // Inside the recognizer's worker: every new GPU command encoder now throws, from the next
+    // model run on (onnxruntime's WebGPU provider encodes each run's work through one).
+    const worker = page.workers().at(-1)!;
+    await worker.evaluate(() => {
+      (globalThis as any).GPUDevice.prototype.createCommandEncoder = () => { throw new Error('forced GPU failure'); };
+    });
+    const r = await page.evaluate(async () => {
+      const w = window as any;
+      const scan = await w.fr.compareFaces(w.photos[0], w.photos[1]).then((s: any) => s.compare_result, (e: any) => `${e.code}: ${e.message}`);
+      const info = w.fr.info();
+      const again = await w.fr.compareFaces(w.photos[0], w.photos[1]).then((s: any) => s.compare_result, (e: any) => e.code);
+      await w.fr.dispose();
+      return { before: w.before, scan, again, backend: info.backend, reason: info.fallbackReason, providers: info.executionProviders };
+    });
+    expect(r.before).toBe('webgpu');
+    expect(r.scan).toBe('Same person');
+    expect(r.again).toBe('Same person');
+    expect(r.backend).toBe('wasm');
+    expect(r.providers.fr_feature).toBe('wasm');
+    expect(r.reason).toMatch(/WebGPU failed at run time: .*forced GPU failure/);
+    await page.close();
+  }, 400_000);
+
   it('falls back to wasm, and says why, when no adapter exists', async () => {
     const page = await e2e.browser.newPage(); // launched with --disable-gpu: no adapter
     await page.goto(`${e2e.url}test/e2e/harness.html`);

@@ -44,7 +44,13 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
     try {
       return await job(e);
     } catch (err) {
-      if (info?.backend !== 'webgpu' || err instanceof FaceError || !config) throw err;
+      if (isRuntimeAbort(err)) {
+        // onnxruntime's wasm heap is in an unknown state: this worker is not to be reused.
+        throw new FaceError('WORKER_CRASHED', `onnxruntime aborted: ${errorText(err)}`);
+      }
+      // A failure of the run itself (not the SDK's own FaceErrors: no face, a bad file…) on WebGPU.
+      const runFailed = !(err instanceof FaceError) || (err.code === 'INTERNAL' && !err.message.startsWith('the scan fails'));
+      if (info?.backend !== 'webgpu' || !runFailed || !config) throw err;
       // A fresh loader: the sha256-keyed cache serves the bytes again without a download.
       const chosen = await createBackend({ choice: 'wasm', numThreads: config.numThreads, wasmPaths: config.wasmPaths, loader: fetchLoader(config.modelUrls), runtimes });
       await e.dispose().catch(() => undefined);
@@ -109,6 +115,25 @@ export function createWorkerApi(runtimes: OrtRuntimes) {
 
     info: () => info,
 
+    /** The page's heartbeat: a worker that is gone, or hung, never answers it. */
+    ping: () => true,
+
+    /**
+     * Holds the Web Lock `name` for as long as this worker lives: the browser releases it when the
+     * worker ends in any way (closed, terminated, crashed), and the page, waiting for the same lock,
+     * learns at once that the worker is gone. Resolves once the lock is held (false: no Web Locks here).
+     */
+    holdLifeLock: (name: string): Promise<boolean> => {
+      const locks = (globalThis.navigator as Navigator & { locks?: LockManager } | undefined)?.locks;
+      if (!locks) return Promise.resolve(false);
+      return new Promise((held) => {
+        locks.request(name, () => {
+          held(true);
+          return new Promise<never>(() => undefined);
+        }).catch(() => held(false));
+      });
+    },
+
     /** The page abandoned call `callId`: if it is still queued it will not run. */
     cancel: (callId: number) => jobs.cancel(callId),
 
@@ -147,4 +172,17 @@ function backendInfo(chosen: BackendResult, engine: FaceEngine, cfg: WorkerConfi
     startup: { runtime: chosen.runtimeMs, ...engine.startup },
     modelSources,
   };
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * An abort inside onnxruntime's wasm (a trap, out of memory, Emscripten's abort()), possibly
+ * wrapped by the engine as an INTERNAL FaceError: after one, the worker's runtime cannot be trusted.
+ */
+function isRuntimeAbort(e: unknown): boolean {
+  const inner = e instanceof FaceError && e.code === 'INTERNAL' && e.cause !== undefined ? e.cause : e;
+  if (typeof WebAssembly !== 'undefined' && inner instanceof WebAssembly.RuntimeError) return true;
+  const text = e instanceof FaceError && e.code !== 'INTERNAL' ? '' : errorText(e);
+  return /\bRuntimeError\b|\bAborted\(|\bout of memory\b|memory access out of bounds|\bunreachable\b/i.test(text);
 }

@@ -47,6 +47,12 @@ export const ERROR_CODES = [
   'SPOOF_SUSPECTED',
   /** The caller's AbortSignal fired: the call was abandoned (a queued one never ran). */
   'ABORTED',
+  /**
+   * The browser recognizer's worker died during the call (closed, threw, aborted in onnxruntime,
+   * stopped answering). The next call starts a new worker; details.exhausted: too many restarts in a
+   * minute, call restart().
+   */
+  'WORKER_CRASHED',
   /** Camera (face-compare-sdk/capture): the user or the page's policy refused camera access. */
   'CAMERA_DENIED',
   /** Camera: no camera, or none that matches the asked device-id / facing-mode. */
@@ -80,8 +86,8 @@ export function isFaceError(e: unknown, code?: FaceErrorCode): e is FaceError {
 
 /** Any thrown value as a FaceError: FaceErrors pass through, anything else is INTERNAL. */
 export function toFaceError(e: unknown, details: FaceErrorDetails = {}): FaceError {
-  if (e instanceof FaceError) return Object.keys(details).length ? new FaceError(e.code, e.message, { ...e.details, ...details }) : e;
-  return new FaceError('INTERNAL', e instanceof Error ? e.message : String(e), details);
+  if (e instanceof FaceError) return Object.keys(details).length ? new FaceError(e.code, e.message, { ...e.details, ...details }, { cause: e.cause }) : e;
+  return new FaceError('INTERNAL', e instanceof Error ? e.message : String(e), details, { cause: e });
 }
 
 /** Tags an error with the input it came from, without losing its code. */

@@ -40,7 +40,7 @@ export const CompareOptionsSchema = FaceSearchSchema.extend({
    */
   minQuality: z.number().min(0).max(1).optional(),
   /**
-   * Check liveness (print attacks) before comparing: 'image2' (the live capture), 'both', or 'off'
+   * Check liveness (prints and screens) before comparing: 'image2' (the live capture), 'both', or 'off'
    * (default). A checked face below the liveness threshold fails with SPOOF_SUSPECTED (docs/liveness.md).
    */
   liveness: z.enum(LIVENESS_CHECKS).default('off'),
@@ -73,6 +73,15 @@ export interface LoadProgress {
   total: number;
 }
 
+/** What `onStatus` is told when the recognizer's worker dies and comes back. */
+export interface RecognizerStatus {
+  state: 'crashed' | 'restarting' | 'ready';
+  /** Why the worker was given up ('crashed'). */
+  reason?: string;
+  /** Workers started after the first one, so far. */
+  restarts: number;
+}
+
 /** Options of createFaceRecognizer, shared by the browser and the Node recognizer. */
 export const RecognizerOptionsSchema = z.strictObject({
   /**
@@ -89,6 +98,11 @@ export const RecognizerOptionsSchema = z.strictObject({
   assetBaseUrl: z.string().optional(),
   /** Browser: folder (URL) of the onnxruntime-web .wasm files; default: assetBaseUrl, else the package's. */
   wasmPaths: z.string().optional(),
+  /**
+   * Browser: the worker's life after start-up: 'crashed' (calls in it got WORKER_CRASHED),
+   * 'restarting', 'ready' again (docs/offline.md). Node: not called.
+   */
+  onStatus: z.custom<(status: RecognizerStatus) => void>((v) => typeof v === 'function', { message: 'onStatus must be a function' }).optional(),
   /** Browser: start-up progress (download, compile, warmup, ready), called on the page. Node: not called (models come from disk). */
   onProgress: z.custom<(event: LoadProgress) => void>((v) => typeof v === 'function', { message: 'onProgress must be a function' }).optional(),
   /** Node: folder holding the .onnx files; default: the package's own (dist/assets/, or models/ in a source checkout). */

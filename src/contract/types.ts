@@ -43,6 +43,8 @@ export interface CallStats {
   aborted: number;
   /** Of those, calls whose job never started (it was still queued when the abort came). */
   skipped: number;
+  /** Browser: workers started after the first one (each after a crash, or restart()). Node: 0. */
+  restarts: number;
 }
 
 /** One comparison with what the platform JSON does not carry: the raw cosine and the stage timings. */

@@ -45,11 +45,11 @@ export class CallTracker {
   private next = 1;
   /** Settles when the latest call has handed its job to the runner. */
   private handedOver: Promise<void> = Promise.resolve();
-  readonly stats: Omit<CallStats, 'pending'> = { settled: 0, aborted: 0, skipped: 0 };
+  readonly stats: Omit<CallStats, 'pending' | 'restarts'> = { settled: 0, aborted: 0, skipped: 0 };
 
   constructor(private readonly cancel: (id: number) => void = () => undefined) {}
 
-  snapshot(): CallStats {
+  snapshot(): Omit<CallStats, 'restarts'> {
     return { pending: this.pending.size, ...this.stats };
   }
 

@@ -17,7 +17,7 @@ import type { CompareResult } from '../contract/result.js';
 import type { AnalyzedFrame } from '../contract/types.js';
 import { boxCrop, decodeLandmarks, LANDMARK_INPUT, prepareLandmarkInput, refineCrop, type CropGeometry, type Landmarks68 } from '../pipeline/landmarks.js';
 import { STARTUP_MODEL_NAMES, type StartupModelName } from '../runtime/manifest.js';
-import { LIVENESS_INPUT, livenessScore, prepareLivenessInput } from '../pipeline/liveness.js';
+import { fuseLiveness, LIVENESS_INPUT, livenessCues, livenessScore, prepareLivenessInput } from '../pipeline/liveness.js';
 import { LIVENESS_THRESHOLD, type FaceLiveness, type LivenessResult } from '../contract/liveness.js';
 import { initRuntime, Model, type ModelLoader, type ModelLoadTimings, type SessionOptions } from '../runtime/session.js';
 import { CompareOptionsSchema, type AnalyzeSettings, type CompareSettings, type FaceSearchSettings, type LivenessSettings } from '../contract/options.js';
@@ -153,11 +153,11 @@ export class FaceEngine {
     return this.livenessModel;
   }
 
-  /** Live score in [0, 1] of the face in `box` (working pixels): fr_liveness on its wide crop. */
+  /** Live score in [0, 1] of the face in `box` (working pixels): fr_liveness on its wide crop, fused with the face's cues. */
   async livenessScore(img: RgbaImage, box: Pick<Detection, 'x1' | 'y1' | 'x2' | 'y2'>): Promise<number> {
     const model = await this.livenessSession();
     const out = await model.run(prepareLivenessInput(img, box), [1, 3, LIVENESS_INPUT, LIVENESS_INPUT]);
-    return livenessScore(out.output);
+    return fuseLiveness(livenessScore(out.output), livenessCues(img, box));
   }
 
   /** Liveness of the main face (the face compareFaces would use); NO_FACE / MULTIPLE_FACES as analyze. */
@@ -249,7 +249,7 @@ export class FaceEngine {
           timings.liveness += sw.lap();
           const threshold = opts.livenessThreshold ?? LIVENESS_THRESHOLD;
           if (score < threshold) {
-            throw new FaceError('SPOOF_SUSPECTED', `face ${i + 1} looks like a printed photo (live score ${score.toFixed(3)}, below ${threshold})`, { score, threshold });
+            throw new FaceError('SPOOF_SUSPECTED', `face ${i + 1} looks like a printed photo or a screen (live score ${score.toFixed(3)}, below ${threshold})`, { score, threshold });
           }
         }
       } catch (e) {

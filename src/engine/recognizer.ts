@@ -31,7 +31,7 @@ export interface RecognizerCalls<I> {
    */
   analyzeDetailed(image: I, options?: AnalyzeOptions & RecognizerCallOptions): Promise<AnalyzeDetails>;
   /**
-   * Is the main face a live person or a printed photo (docs/liveness.md)? The first call loads the
+   * Is the main face a live person, or a printed photo or a screen (docs/liveness.md)? The first call loads the
    * liveness model (1.9 MB; the browser fetches and verifies it); nothing else loads it.
    */
   liveness(image: I, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessResult>;
@@ -39,7 +39,7 @@ export interface RecognizerCalls<I> {
   livenessDetailed(image: I, options?: LivenessOptions & RecognizerCallOptions): Promise<LivenessDetails>;
   /** The face embedding (512-d, L2-normalised) of the image's main face. */
   embed(image: I, options?: AnalyzeOptions & RecognizerCallOptions): Promise<Float32Array>;
-  /** Counters of this recognizer's calls: pending, settled, aborted, skipped (aborted before they started). */
+  /** Counters of this recognizer's calls: pending, settled, aborted, skipped (aborted before they started), and worker restarts. */
   stats(): CallStats;
   /** Rejects the pending calls with DISPOSED and releases the models (and, in the browser, the worker). */
   dispose(): Promise<void>;
@@ -61,6 +61,8 @@ export interface RecognizerParts<I, P> {
   runner: CallRunner<P>;
   /** After each call's result (the browser brings info() up to date after a WebGPU fallback). */
   afterCall?(): Promise<void>;
+  /** Workers started after the first one (the browser's worker host); 0 where there is none. */
+  restarts?(): number;
   /** Releases the runner, once the pending calls were rejected. */
   release(): Promise<void>;
 }
@@ -120,7 +122,7 @@ export function createRecognizerCalls<I, P>(parts: RecognizerParts<I, P>): Recog
     },
     embed: async (image, options) =>
       (await call<AnalyzeSettings, Float32Array>(AnalyzeOptionsSchema, options, [image], ([p], o, id) => runner.embed(p!, o, id))).value,
-    stats: () => calls.snapshot(),
+    stats: () => ({ ...calls.snapshot(), restarts: parts.restarts?.() ?? 0 }),
     async dispose() {
       if (disposed) return;
       disposed = true;

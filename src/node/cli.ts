@@ -27,6 +27,10 @@ export async function main(argv: string[]): Promise<number> {
   // batch/eval with more than one worker embed in a pool of worker threads; everything else in this process.
   const pool = command.pooled && opts.workers > 1 ? await createEmbedPool(opts.workers, opts.runtime) : undefined;
   const fr = pool ? undefined : await createFaceRecognizer({ runtime: opts.runtime });
+  // batch/eval are where the runtime shows: one line when they run on the wasm build, with the fix.
+  if (command.pooled && (pool?.runtime ?? fr!.runtime) === 'onnxruntime-web') {
+    process.stderr.write(`face-compare: ${opts.command} runs on onnxruntime-web (wasm), about 3x slower than native; for native speed: npm install onnxruntime-node\n`);
+  }
   try {
     return await command.run({ opts, fr, embed: pool ? pool.embed : (p) => fr!.embed(p), ahead: pool ? 4 * pool.size : 0 });
   } finally {

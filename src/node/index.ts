@@ -21,6 +21,11 @@ export type { NodeRuntimeName } from './runtime.js';
 export interface NodeFaceRecognizer extends RecognizerCalls<NodeImageInput> {
   /** The ONNX runtime in use: 'onnxruntime-node' when installed (option `runtime`), else 'onnxruntime-web'. */
   readonly runtime: NodeRuntimeName;
+  /**
+   * Threads per model run. Per recognizer on onnxruntime-node; on onnxruntime-web the first
+   * recognizer's `numThreads` holds for the whole process (its wasm starts once).
+   */
+  readonly threads: number;
 }
 
 export async function createFaceRecognizer(options: RecognizerOptions = {}): Promise<NodeFaceRecognizer> {
@@ -44,5 +49,5 @@ export async function createFaceRecognizer(options: RecognizerOptions = {}): Pro
     // Queued jobs stop at their start (their calls were rejected), the running one ends first.
     release: () => jobs.last(() => engine.dispose()),
   });
-  return { ...calls, runtime: runtime.name };
+  return { ...calls, runtime: runtime.name, threads: runtime.threads };
 }

@@ -1,7 +1,7 @@
 /**
  * Which ONNX runtime the Node recognizer runs on: onnxruntime-node (native CPU kernels, an optional
- * dependency whose CPU build ships inside its npm package) when it can be imported, else
- * onnxruntime-web's wasm build, as before. Both load the same .onnx files and give the same answers
+ * peer dependency the app installs, whose CPU build ships inside its npm package) when it can be
+ * imported, else onnxruntime-web's wasm build, as before. Both load the same .onnx files and give the same answers
  * (test/node-runtime.test.ts: cosines within 1e-4).
  */
 import * as ortWeb from 'onnxruntime-web';
@@ -13,9 +13,18 @@ export type NodeRuntimeChoice = 'auto' | NodeRuntimeName;
 
 export interface NodeRuntime extends SessionOptions {
   name: NodeRuntimeName;
+  /** Threads each model run uses with this runtime. */
+  threads: number;
 }
 
-// A variable specifier: the package is optional, so neither tsc nor the bundler may require it.
+/**
+ * onnxruntime-web reads `env.wasm.numThreads` once, when its wasm starts (the first session in the
+ * process): its thread count is process-wide, the first recognizer's. onnxruntime-node's is per
+ * session, so per recognizer.
+ */
+let webThreads: number | undefined;
+
+// A variable specifier: the package is an optional peer, so neither tsc nor the bundler may require it.
 const NATIVE = 'onnxruntime-node';
 
 /** The runtime for `choice`, with `numThreads` threads per session. */
@@ -27,6 +36,7 @@ export async function loadNodeRuntime(choice: NodeRuntimeChoice = 'auto', numThr
       return {
         name: 'onnxruntime-node',
         ort,
+        threads: numThreads,
         executionProviders: () => ['cpu'],
         // One pool per session, sized like the wasm build's: a worker pool (cli batch) sets 1 per worker.
         sessionOptions: { intraOpNumThreads: numThreads, interOpNumThreads: 1 },
@@ -37,6 +47,7 @@ export async function loadNodeRuntime(choice: NodeRuntimeChoice = 'auto', numThr
       }
     }
   }
-  ortWeb.env.wasm.numThreads = numThreads;
-  return { name: 'onnxruntime-web', ort: ortWeb as unknown as Ort };
+  webThreads ??= numThreads;
+  ortWeb.env.wasm.numThreads = webThreads;
+  return { name: 'onnxruntime-web', ort: ortWeb as unknown as Ort, threads: webThreads };
 }

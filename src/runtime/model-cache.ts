@@ -20,27 +20,81 @@ export interface ModelFetchEvents {
   onBytes?: (file: string, loaded: number) => void;
 }
 
-/** Reads a response body, reporting the bytes received after each chunk; the platform joins the chunks. */
-async function readWithProgress(res: Response, report: (loaded: number) => void): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  let loaded = 0;
-  const counted = res.body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, out) {
-      loaded += chunk.byteLength;
+/** How a model download is retried: attempts, the first backoff step, the silence that counts as stalled. */
+export interface FetchPolicy {
+  attempts: number;
+  backoffMs: number;
+  stallMs: number;
+}
+const DEFAULT_POLICY: FetchPolicy = { attempts: 4, backoffMs: 500, stallMs: 30_000 };
+
+/**
+ * Reads a response body, reporting the bytes received after each chunk; aborts the download
+ * (`stalled`) when no chunk arrives for `stallMs`. A body shorter than its Content-Length is an
+ * error (a connection cut mid-way), not a model.
+ */
+async function readWithProgress(res: Response, stall: AbortController, stallMs: number, report: (loaded: number) => void): Promise<Uint8Array> {
+  let timer = setTimeout(() => stall.abort(), stallMs);
+  try {
+    if (!res.body) return new Uint8Array(await res.arrayBuffer());
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), stallMs);
+      chunks.push(value);
+      loaded += value.byteLength;
       report(loaded);
-      out.enqueue(chunk);
-    },
-  }));
-  return new Uint8Array(await new Response(counted).arrayBuffer());
+    }
+    const expected = Number(res.headers.get('content-length'));
+    // Content-Length counts the encoded bytes: compare only when the body came unencoded.
+    if (expected > 0 && !res.headers.get('content-encoding') && loaded < expected) throw new Error(`the download ended after ${loaded} of ${expected} bytes`);
+    const out = new Uint8Array(loaded);
+    let o = 0;
+    for (const c of chunks) { out.set(c, o); o += c.byteLength; }
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-/** Model bytes: the verified cached copy, else the network (then cached). */
-export async function loadModelBytes(url: string, info: ModelInfo, events: ModelFetchEvents = {}): Promise<Uint8Array> {
+/** One download attempt: HTTP errors, cuts and stalls throw; `retry` says whether another attempt may help. */
+async function download(url: string, policy: FetchPolicy, report: (loaded: number) => void): Promise<Uint8Array> {
+  const stall = new AbortController();
+  const t = setTimeout(() => stall.abort(), policy.stallMs); // no response headers at all
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: stall.signal });
+  } catch (e) {
+    throw Object.assign(new Error(stall.signal.aborted ? `no answer for ${policy.stallMs / 1000} s` : (e as Error).message), { retry: true });
+  } finally {
+    clearTimeout(t);
+  }
+  if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { retry: res.status === 408 || res.status === 429 || res.status >= 500 });
+  try {
+    return await readWithProgress(res, stall, policy.stallMs, report);
+  } catch (e) {
+    throw Object.assign(new Error(stall.signal.aborted ? `the download stalled for ${policy.stallMs / 1000} s` : (e as Error).message), { retry: true });
+  }
+}
+
+const online = () => (globalThis.navigator && 'onLine' in globalThis.navigator ? globalThis.navigator.onLine : true);
+
+/**
+ * Model bytes: the verified cached copy, else the network (then cached). A download that fails
+ * mid-way (connection reset, 5xx, a cut body, a stall) is tried again with backoff, and bytes that
+ * do not match the pinned sha256 are fetched once more; then the error names the file and the cause.
+ * Where Cache Storage is unavailable (some private modes), every start fetches from the network.
+ */
+export async function loadModelBytes(url: string, info: ModelInfo, events: ModelFetchEvents = {}, policy: FetchPolicy = DEFAULT_POLICY): Promise<Uint8Array> {
   const cache = typeof caches !== 'undefined' ? await caches.open(MODEL_CACHE_NAME).catch(() => undefined) : undefined;
-  const key = modelCacheKey(info);
+  const key = cache ? modelCacheKey(info) : '';
   let refetch = false;
   if (cache) {
-    const hit = await cache.match(key);
+    const hit = await cache.match(key).catch(() => undefined);
     if (hit) {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       if ((await sha256Hex(bytes)) === info.sha256) {
@@ -49,18 +103,37 @@ export async function loadModelBytes(url: string, info: ModelInfo, events: Model
         events.onBytes?.(info.file, bytes.byteLength);
         return bytes;
       }
-      await cache.delete(key);
+      await cache.delete(key).catch(() => undefined);
       refetch = true;
     }
   }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-  const bytes = await readWithProgress(res, (loaded) => events.onBytes?.(info.file, loaded));
-  // Only verified bytes are cached; bad ones fail later with MODEL_INTEGRITY.
-  if (cache && (await sha256Hex(bytes)) === info.sha256) {
+  let bytes: Uint8Array | undefined;
+  let verified = false;
+  let refetchedForHash = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      bytes = await download(url, policy, (loaded) => events.onBytes?.(info.file, loaded));
+    } catch (e) {
+      const retry = (e as { retry?: boolean }).retry === true && attempt < policy.attempts && online();
+      if (!retry) {
+        const why = !online() ? 'offline and not cached' : (e as Error).message;
+        throw new Error(`${why} (${info.file}, ${attempt} attempt${attempt > 1 ? 's' : ''})`);
+      }
+      await new Promise((r) => setTimeout(r, policy.backoffMs * 2 ** (attempt - 1)));
+      continue;
+    }
+    verified = (await sha256Hex(bytes)) === info.sha256;
+    if (verified) break;
+    // Bad bytes (a proxy's error page, a corrupted copy): once more, then Model.load says MODEL_INTEGRITY.
+    if (refetchedForHash) break;
+    refetchedForHash = true;
+    refetch = true;
+  }
+  if (verified) {
     markVerified(bytes, info.sha256);
-    await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+    // Only verified bytes are cached; a cache that refuses (quota, private mode) costs a download next time.
+    await cache?.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
   }
   events.onSource?.(info.file, refetch ? 'refetch' : 'network');
-  return bytes;
+  return bytes!;
 }

@@ -8,7 +8,7 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { formatIssues } from '../contract/errors.js';
 import { CompareResultSchema } from '../contract/result.js';
-import { StoreError } from './errors.js';
+import { StoreError, storeFailure } from './errors.js';
 import { packExtras, unpackExtras } from './extras.js';
 import { outboxOf } from './outbox.js';
 import { generateKey, open, seal } from './secret-box.js';
@@ -32,18 +32,17 @@ export async function openScanStore(options: ScanStoreOptions = {}): Promise<Sca
   const opts = { ...DEFAULTS, ...options };
   let db: IDBPDatabase<ScanDB>;
   try {
-    db = await openDB<ScanDB>(opts.name, 1, {
-      upgrade(d) {
-        const scans = d.createObjectStore('scans', { keyPath: 'id' });
-        scans.createIndex('by-reference', 'reference');
-        scans.createIndex('by-created', 'createdMs');
-        scans.createIndex('by-sync', 'syncState');
-        const outbox = d.createObjectStore('outbox', { keyPath: 'id' });
-        outbox.createIndex('by-state', 'state');
-        d.createObjectStore('keys');
-      },
+    db = await new Promise<IDBPDatabase<ScanDB>>((resolve, reject) => {
+      openDB<ScanDB>(opts.name, 1, {
+        upgrade: createSchema,
+        // Another tab's connection to an older version keeps ours from opening: say so, do not wait.
+        blocked: () => reject(new StoreError('STORE_BLOCKED', `another tab keeps an older version of the store "${opts.name}" open: close it, or reload it`)),
+        // A newer version (another tab, after an update) wants to upgrade: let it, this tab's calls then fail typed.
+        blocking: () => db?.close(),
+      }).then(resolve, reject);
     });
   } catch (e) {
+    if (e instanceof StoreError) throw e;
     throw new StoreError('STORE_UNAVAILABLE', `IndexedDB is not available: ${(e as Error).message}`);
   }
 
@@ -65,13 +64,18 @@ export async function openScanStore(options: ScanStoreOptions = {}): Promise<Sca
         bytes: json.length + (sealed?.data.byteLength ?? 0),
         sealed,
       };
-      await makeRoom(db, opts, record.bytes);
-      const tx = db.transaction(['scans', 'outbox'], 'readwrite', DURABLE);
-      await Promise.all([
-        tx.objectStore('scans').put(record),
-        tx.objectStore('outbox').put({ id: record.id, state: 'pending', attempts: 0, notBefore: 0, enqueuedAt: Date.now() }),
-        tx.done,
-      ]);
+      try {
+        await makeRoom(db, opts, record.bytes);
+        // One transaction: the scan and its outbox entry are stored together or not at all.
+        const tx = db.transaction(['scans', 'outbox'], 'readwrite', DURABLE);
+        await Promise.all([
+          tx.objectStore('scans').put(record),
+          tx.objectStore('outbox').put({ id: record.id, state: 'pending', attempts: 0, notBefore: 0, enqueuedAt: Date.now() }),
+          tx.done,
+        ]);
+      } catch (e) {
+        throw storeFailure(e, `cannot store scan ${record.id}`);
+      }
       return record;
     },
     get: (id) => db.get('scans', id),
@@ -114,7 +118,25 @@ export async function openScanStore(options: ScanStoreOptions = {}): Promise<Sca
     close: () => db.close(),
     outbox: outboxOf(db),
   };
-  return store;
+  return typedErrors(store);
+}
+
+/** Every call's IndexedDB failure as a StoreError (the connection closed by another tab's upgrade, storage cleared…). */
+function typedErrors<T extends object>(target: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(target)) {
+    wrapped[k] = typeof v === 'function'
+      ? (...args: unknown[]) => {
+        try {
+          const r = v.apply(target, args);
+          return r instanceof Promise ? r.catch((e: unknown) => { throw storeFailure(e, `store.${k}`); }) : r;
+        } catch (e) {
+          throw storeFailure(e, `store.${k}`);
+        }
+      }
+      : v && typeof v === 'object' ? typedErrors(v) : v;
+  }
+  return wrapped as T;
 }
 
 /** This device's key for the sealed extras, made on first use. */
@@ -142,4 +164,15 @@ async function makeRoom(db: IDBPDatabase<ScanDB>, opts: typeof DEFAULTS, incomin
   if (count + 1 > opts.maxScans || bytes + incomingBytes > opts.maxBytes) {
     throw new StoreError('STORE_FULL', `the store is full (${count} scans, ${bytes} bytes; budget ${opts.maxScans} scans, ${opts.maxBytes} bytes) and holds only unsynced scans: sync or delete before saving more`);
   }
+}
+
+/** Version 1 of the database: scans, their outbox entries, the device key. */
+function createSchema(d: IDBPDatabase<ScanDB>): void {
+  const scans = d.createObjectStore('scans', { keyPath: 'id' });
+  scans.createIndex('by-reference', 'reference');
+  scans.createIndex('by-created', 'createdMs');
+  scans.createIndex('by-sync', 'syncState');
+  const outbox = d.createObjectStore('outbox', { keyPath: 'id' });
+  outbox.createIndex('by-state', 'state');
+  d.createObjectStore('keys');
 }

@@ -11,10 +11,12 @@
  *  - a type test: a consumer file compiled against dist/*.d.ts, strictest flags, skipLibCheck off.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../e2e/browser.js';
@@ -34,7 +36,7 @@ let browser: Browser;
 const cleanup: (() => Promise<void> | void)[] = [];
 
 const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], });
 
 /** The page every browser consumer serves: same code, only the import specifier and options differ. */
 function appCode(specifier: string, recognizerOptions = '{}'): string {
@@ -232,15 +234,15 @@ export default { server: { headers }, preview: { headers } };\n`);
   }, 400_000);
 
   let assets: StaticServer;
-  const staticPage = (dir: string, headers?: Record<string, string>) => {
+  const staticPage = (dir: string, headers?: Record<string, string>, precompress = false) => {
     const site = join(web, dir);
     mkdirSync(site);
     // The bin copies what a page fetches; the page imports the module from that folder, no bundler.
-    run('npx', ['--no-install', 'face-compare-sdk', 'assets', join(site, 'sdk')], web);
+    run('npx', ['--no-install', 'face-compare-sdk', 'assets', join(site, 'sdk'), ...(precompress ? ['--precompress'] : [])], web);
     writeFileSync(join(site, 'index.html'), html('./main.js'));
     writeFileSync(join(site, 'main.js'), appCode('./sdk/face-compare-sdk.js', "{ assetBaseUrl: new URL('./sdk/', location.href).href }"));
     copyPhotos(site);
-    return serveStatic(site, headers);
+    return serveStatic(site, headers, { precompressed: precompress });
   };
 
   it('static page, no bundler, from `npx face-compare-sdk assets`', async () => {
@@ -254,6 +256,35 @@ export default { server: { headers }, preview: { headers } };\n`);
     console.log(`static page: ${assets.requests.length} requests, ${(assets.bytes() / 1e6).toFixed(2)} MB served (uncompressed, two photos included) up to the first compare`);
   }, 300_000);
 
+  it('`assets --precompress`: a .br and a .gz beside each file, the same bytes once decoded; served as they are, the page compares', async () => {
+    const server = await staticPage('precompressed-site', undefined, true);
+    cleanup.push(() => server.close());
+    const sdk = join(web, 'precompressed-site/sdk');
+    const manifest = JSON.parse(readFileSync(join(sdk, 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+    const files = [...Object.keys(manifest.files), 'manifest.json'];
+    expect(files).toContain('ort-wasm-simd-threaded.wasm');
+    let raw = 0, br = 0, gz = 0;
+    for (const f of files) {
+      const data = readFileSync(join(sdk, f));
+      const [b, g] = [readFileSync(join(sdk, `${f}.br`)), readFileSync(join(sdk, `${f}.gz`))];
+      expect(brotliDecompressSync(b).equals(data), `${f}.br`).toBe(true);
+      expect(gunzipSync(g).equals(data), `${f}.gz`).toBe(true);
+      raw += data.length; br += b.length; gz += g.length;
+    }
+    expect(readdirSync(sdk).length).toBe(3 * files.length);
+    const r = await openApp(`${server.url}?threads=2`);
+    expectSamePerson(r);
+    // Every SDK file came as its precompressed copy (br where Chromium accepts it, else gz), with the
+    // original type: the wasm still application/wasm, for streaming compilation.
+    const sent = [...server.sent.entries()].filter(([p]) => p.startsWith('/sdk/'));
+    expect(sent.length).toBeGreaterThanOrEqual(7);
+    expect(sent.filter(([, s]) => s.encoding === 'identity').map(([p]) => p)).toEqual([]);
+    expect(server.sent.get('/sdk/ort-wasm-simd-threaded.wasm')?.type).toBe('application/wasm');
+    const wasm = server.sent.get('/sdk/ort-wasm-simd-threaded.wasm')!.bytes;
+    expect(wasm).toBeLessThan(readFileSync(join(sdk, 'ort-wasm-simd-threaded.wasm')).length / 3);
+    console.log(`precompressed assets: ${(raw / 1e6).toFixed(1)} MB → .br ${(br / 1e6).toFixed(1)} MB, .gz ${(gz / 1e6).toFixed(1)} MB; the page got ${(sent.reduce((s, [, x]) => s + x.bytes, 0) / 1e6).toFixed(2)} MB of SDK files up to the first compare (${[...new Set(sent.map(([, x]) => x.encoding))].join(', ')}; wasm ${(wasm / 1e6).toFixed(2)} MB)`);
+  }, 900_000);
+
   it('static page under a strict CSP: no blob workers, no eval; the worker starts from its URL', async () => {
     const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; object-src 'none'; base-uri 'none'";
     const server = await staticPage('csp-site', { 'Content-Security-Policy': csp });
@@ -263,15 +294,102 @@ export default { server: { headers }, preview: { headers } };\n`);
   }, 300_000);
 });
 
+/** Every package installed under `dir`/node_modules (nested ones too), by folder. */
+function installedPackages(dir: string): { path: string; pkg: { name: string; version: string; scripts?: Record<string, string> } }[] {
+  const out: ReturnType<typeof installedPackages> = [];
+  const walk = (nm: string) => {
+    if (!existsSync(nm)) return;
+    for (const e of readdirSync(nm, { withFileTypes: true })) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const dirs = e.name.startsWith('@') ? readdirSync(join(nm, e.name), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(nm, e.name, d.name)) : [join(nm, e.name)];
+      for (const d of dirs) {
+        if (existsSync(join(d, 'package.json'))) out.push({ path: d, pkg: JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) });
+        walk(join(d, 'node_modules'));
+      }
+    }
+  };
+  walk(join(dir, 'node_modules'));
+  return out;
+}
+
+/** Bytes of the files under `dir` (symlinks not followed), as `du --apparent-size` counts them. */
+function treeBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += treeBytes(p);
+    else if (e.isFile()) n += statSync(p).size;
+  }
+  return n;
+}
+
+/**
+ * The install scripts npm would run for a package: preinstall, install, postinstall, and the
+ * implicit `node-gyp rebuild` of a package with a binding.gyp and no install script of its own.
+ */
+function installScripts(p: { path: string; pkg: { scripts?: Record<string, string> } }): string[] {
+  const scripts = Object.entries(p.pkg.scripts ?? {}).filter(([k]) => ['preinstall', 'install', 'postinstall'].includes(k)).map(([k, v]) => `${k}: ${v}`);
+  if (existsSync(join(p.path, 'binding.gyp')) && !p.pkg.scripts?.install && !p.pkg.scripts?.preinstall) scripts.push('install: node-gyp rebuild (implicit, binding.gyp)');
+  return scripts;
+}
+
+/**
+ * The one install script a consumer's tree still holds, reviewed (docs/package.md, "Install scripts"):
+ * protobufjs, a dependency of onnxruntime-web, whose postinstall only reads package.json files and
+ * may print a version-scheme warning; no network, no file written. Pinned by the script's sha256, so
+ * a changed script, or any other package with an install script, fails the test.
+ */
+const REVIEWED_SCRIPTS: Record<string, { script: string; file: string; sha256: string }> = {
+  protobufjs: { script: 'postinstall: node scripts/postinstall', file: 'scripts/postinstall.js', sha256: '5af8463b97ee8e309b4a2111f9479bacdf0c180de0ca0155527679b1fc6d9e6c' },
+};
+
 describe('Node consumer', () => {
   let app: string;
+  let installLog: string;
   beforeAll(() => {
     // An empty folder and the tarball alone: every runtime dependency (sharp included) is declared.
     app = join(work, 'node');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'node-consumer', private: true, type: 'module' }));
-    run('npm', ['install', tarball, ...NPM_FLAGS], app);
+    // --foreground-scripts: npm prints every lifecycle script it runs (`> pkg@v postinstall`).
+    installLog = execFileSync('npm', ['install', tarball, ...NPM_FLAGS, '--loglevel=notice', '--foreground-scripts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }, 600_000);
+
+  it('an empty folder gets a lean install: no install script but the reviewed one, nothing from outside the npm registry, node_modules ≤ 250 MB', () => {
+    const packages = installedPackages(app);
+    expect(packages.map((p) => p.pkg.name)).toContain('sharp');
+    // onnxruntime-node is an optional peer: never installed for the app (nor its CUDA download).
+    expect(packages.map((p) => p.pkg.name)).not.toContain('onnxruntime-node');
+    const withScripts = packages.map((p) => ({ ...p, scripts: installScripts(p) })).filter((p) => p.scripts.length > 0);
+    for (const p of withScripts) {
+      const reviewed = REVIEWED_SCRIPTS[p.pkg.name];
+      expect(reviewed, `${p.pkg.name}@${p.pkg.version} has install scripts: ${p.scripts.join('; ')}`).toBeDefined();
+      expect(p.scripts).toEqual([reviewed.script]);
+      expect(createHash('sha256').update(readFileSync(join(p.path, reviewed.file))).digest('hex'), `${p.pkg.name}'s ${reviewed.file} changed: review it again`).toBe(reviewed.sha256);
+    }
+    // What npm says it ran agrees with the tree: only the reviewed scripts (a regression shows up in either).
+    const ran = [...installLog.matchAll(/^> (@?[^@\s]+)@\S+ (preinstall|install|postinstall)$/gm)].map((m) => m[1]);
+    expect(ran.filter((n) => !(n in REVIEWED_SCRIPTS))).toEqual([]);
+    // sharp brings its prebuilt libvips as platform packages from the registry, no script.
+    expect(packages.find((p) => p.pkg.name === 'sharp')!.pkg.scripts?.install).toBeUndefined();
+    expect(packages.some((p) => p.pkg.name.startsWith('@img/sharp-'))).toBe(true);
+
+    // Every package came from the registry (no git, no URL tarball, no link): a registry tarball with
+    // its sha512 integrity, `resolved` on the registry (or left out of the lockfile, which npm does
+    // only for registry tarballs under omit-lockfile-registry-resolved). Only the app's own tarball is a file.
+    const registry = execFileSync('npm', ['config', 'get', 'registry'], { cwd: app, encoding: 'utf8' }).trim().replace(/\/?$/, '/');
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }> };
+    const entries = Object.entries(lock.packages).filter(([k]) => k !== '' && k !== 'node_modules/face-compare-sdk');
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.filter(([, v]) => v.link || !v.integrity?.startsWith('sha512-') || !(v.resolved === undefined || v.resolved.startsWith(registry))).map(([k, v]) => `${k} ${v.resolved}`)).toEqual([]);
+    expect(lock.packages['node_modules/face-compare-sdk']?.resolved).toMatch(/^file:/);
+
+    const bytes = treeBytes(join(app, 'node_modules'));
+    const biggest = packages.filter((p) => !p.path.includes('node_modules/face-compare-sdk/node_modules'))
+      .map((p) => [p.pkg.name, treeBytes(p.path)] as const).sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(`node consumer: node_modules ${(bytes / 1e6).toFixed(1)} MB, ${packages.length} packages (largest: ${biggest.map(([n, b]) => `${n} ${(b / 1e6).toFixed(1)} MB`).join(', ')}); install scripts: ${withScripts.map((p) => `${p.pkg.name} ${p.scripts.join(', ')}`).join('; ') || 'none'}`);
+    expect(bytes).toBeLessThanOrEqual(250e6);
+  });
 
   it('imports face-compare-sdk/node and compares two photos', () => {
     writeFileSync(join(app, 'main.mjs'), `import { createFaceRecognizer } from 'face-compare-sdk/node';

@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --json] [-- --runs N] [-- --heap-runs N] [-- --no-webgpu] [-- --batch-pairs N]
  *   [-- --only wasm-1t|wasm-mt|webgpu] [-- --no-startup] [-- --startup-visits N] [-- --no-node]
+ *   [-- --throttled-only] (only cold_start_first_throttled, SDK and floor, per wasm backend)
  * npm run bench -- --soak [--soak-runs N]: 2,000 compares + 50 concurrent calls, memory and p95 drift (soak.ts)
  *
  * The built package (a Vite build, its Web Worker) in headless Chromium on a cross-origin-isolated
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'no-startup': { type: 'boolean' },
     'startup-visits': { type: 'string', default: '3' },
     'no-node': { type: 'boolean' },
+    'throttled-only': { type: 'boolean' },
     only: { type: 'string' },
     soak: { type: 'boolean' },
     'soak-runs': { type: 'string', default: '2000' },
@@ -209,6 +211,56 @@ async function startupVisits(url: string, which: 'sdk' | 'floor', threads: numbe
 }
 const STARTUP_SETTLE_MS = 8000;
 
+/**
+ * The first visit on a real link: a fresh profile whose network is a 20 Mbit/s, 40 ms round-trip
+ * line (the DevTools protocol's Network.emulateNetworkConditions, on the page and on each worker it
+ * starts), navigation to the first compare done, with the bytes that crossed the line (encoded body
+ * sizes, as the server sent them) and the time the largest download took.
+ */
+const THROTTLE = { offline: false, latency: 40, downloadThroughput: (20e6 / 8), uploadThroughput: (20e6 / 8) };
+async function throttledFirstVisit(url: string, which: 'sdk' | 'floor', threads: number) {
+  const profile = mkdtempSync(join(tmpdir(), 'fr-bench-profile-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', THROTTLE);
+    const requests: import('playwright-core').Request[] = [];
+    ctx.on('request', (r) => requests.push(r));
+    await page.goto(`${url}${BENCH_PAGE}?start=${which}&threads=${threads}`);
+    await page.waitForFunction(() => (window as any).startupRun !== undefined, undefined, { timeout: 120_000 });
+    const r = (await withTimeout(page.evaluate(() => (window as any).startupRun), 600_000, `${which} throttled start-up`)) as { done: number; error?: string };
+    if (r.error) throw new Error(`throttled start-up run (${which}) failed: ${r.error}`);
+    const sizes = await Promise.all(requests.map(async (q) => {
+      const res = await q.response().catch(() => null);
+      const size = res ? await q.sizes().catch(() => null) : null;
+      return { url: q.url(), body: size?.responseBodySize ?? 0, headers: size?.responseHeadersSize ?? 0, encoding: (await res?.allHeaders().catch(() => ({} as Record<string, string>)))?.['content-encoding'] ?? 'identity', ms: q.timing().responseEnd };
+    }));
+    const bytes = sizes.reduce((s, x) => s + x.body + x.headers, 0);
+    const wasm = sizes.find((x) => x.url.endsWith('.wasm'));
+    return { total: Math.round(r.done), bytes, requests: sizes.length, wasm_bytes: wasm?.body ?? 0, wasm_encoding: wasm?.encoding ?? '', wasm_ms: Math.round(wasm?.ms ?? 0) };
+  } finally {
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** cold_start_first_throttled: one fresh profile each for the SDK and the floor, in turn. */
+async function throttledSummary(url: string, threads: number) {
+  const sdk = await throttledFirstVisit(url, 'sdk', threads);
+  const floor = await throttledFirstVisit(url, 'floor', threads);
+  return {
+    cold_start_first_throttled: sdk.total,
+    cold_start_first_throttled_bytes: sdk.bytes,
+    floor_cold_start_first_throttled: floor.total,
+    floor_cold_start_first_throttled_bytes: floor.bytes,
+    cold_start_first_throttled_ratio: Math.round((sdk.total / floor.total) * 100) / 100,
+    cold_start_first_throttled_split: sdk,
+    floor_cold_start_first_throttled_split: floor,
+  };
+}
+
 type Visits = Awaited<ReturnType<typeof startupVisits>>;
 /** The median first visit and the median repeat visit (by total) of several profiles. */
 function medianVisits(all: Visits[]): Visits & { totals: { first: number[]; repeat: number[] } } {
@@ -316,6 +368,12 @@ try {
       ? await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), ...spec.args] })
       : e2e.browser;
     try {
+      if (values['throttled-only']) {
+        if (!spec.floor) continue;
+        log(`bench: ${spec.name} first visit on a throttled link (20 Mbit/s, 40 ms)…`);
+        report.backend[spec.name] = await throttledSummary(e2e.url, Number(spec.options.numThreads));
+        continue;
+      }
       const page = await browser.newPage();
       if (process.env.BENCH_DEBUG) page.on('console', (m) => log(`page: ${m.text()}`));
       await page.goto(`${e2e.url}${BENCH_PAGE}`);
@@ -340,6 +398,8 @@ try {
           floorVisits.push(await startupVisits(e2e.url, 'floor', threads));
         }
         Object.assign(report.backend[spec.name] as object, startupSummary(medianVisits(sdkVisits), medianVisits(floorVisits)));
+        log(`bench: ${spec.name} first visit on a throttled link (20 Mbit/s, 40 ms)…`);
+        Object.assign(report.backend[spec.name] as object, await throttledSummary(e2e.url, threads));
       }
     } finally {
       if (browser !== e2e.browser) await browser.close();

@@ -109,3 +109,91 @@ export function encodeModel(g: Graph, opts: { producer: string; doc: string; ops
   ]);
   return cat([int(1, opts.irVersion), str(2, opts.producer), graph, msg(8, [str(1, ''), int(2, opts.opset)])]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading: the same wire format, decoded field by field, so a converter can rewrite a few fields of
+// an existing model (initializers, graph inputs) and copy every other byte as it was.
+
+/** One protobuf field as it sits in its message: number, wire type, value (varint) or payload, and its exact bytes. */
+export interface Field {
+  no: number;
+  wire: 0 | 1 | 2 | 5;
+  /** Wire type 0: the varint's value. */
+  int: number;
+  /** Wire types 1, 2, 5: the payload (for 2, without its length prefix). */
+  data: Bytes;
+  /** The whole field (key, length, payload), to copy unchanged. */
+  raw: Bytes;
+}
+
+function readVarint(b: Bytes, o: number): [number, number] {
+  let n = 0, mul = 1;
+  for (;;) {
+    if (o >= b.length) throw new RangeError('truncated varint');
+    const x = b[o++];
+    n += (x & 0x7f) * mul;
+    if (x < 0x80) return [n, o];
+    mul *= 0x80;
+  }
+}
+
+/** The fields of one message, in order (a repeated field appears once per element). */
+export function readFields(b: Bytes): Field[] {
+  const out: Field[] = [];
+  let o = 0;
+  while (o < b.length) {
+    const start = o;
+    let key: number;
+    [key, o] = readVarint(b, o);
+    const no = Math.floor(key / 8), wire = key % 8;
+    let int = 0, data: Bytes = b.subarray(o, o);
+    if (wire === 0) [int, o] = readVarint(b, o);
+    else if (wire === 1 || wire === 5) { const n = wire === 1 ? 8 : 4; data = b.subarray(o, o + n); o += n; }
+    else if (wire === 2) { let n: number; [n, o] = readVarint(b, o); data = b.subarray(o, o + n); o += n; }
+    else throw new RangeError(`unsupported wire type ${wire} (field ${no})`);
+    if (o > b.length) throw new RangeError(`field ${no} runs past the message`);
+    out.push({ no, wire: wire as Field['wire'], int, data, raw: b.subarray(start, o) });
+  }
+  return out;
+}
+
+export { cat as concatBytes, int as intField, bytes as bytesField, str as stringField, msg as messageField };
+
+/** TensorProto.DataType FLOAT16. */
+export const FLOAT16 = 10;
+
+/** An initializer as stored: TensorProto dims = 1, data_type = 2, float_data = 4, name = 8, raw_data = 9. */
+export interface StoredTensor {
+  name: string;
+  dims: number[];
+  dataType: number;
+  /** FLOAT tensors: their values, from raw_data or float_data. */
+  floats?: Float32Array;
+  fields: Field[];
+}
+
+export function readTensor(b: Bytes): StoredTensor {
+  const fields = readFields(b);
+  const dims: number[] = [];
+  let name = '', dataType = 0, raw: Bytes | undefined;
+  const floatData: number[] = [];
+  for (const f of fields) {
+    if (f.no === 1) {
+      if (f.wire === 0) dims.push(f.int);
+      else for (let o = 0; o < f.data.length;) { let d: number; [d, o] = readVarint(f.data, o); dims.push(d); } // packed
+    } else if (f.no === 2) dataType = f.int;
+    else if (f.no === 8) name = new TextDecoder().decode(f.data);
+    else if (f.no === 9) raw = f.data;
+    else if (f.no === 4) {
+      const v = new DataView(f.data.buffer, f.data.byteOffset, f.data.byteLength);
+      if (f.wire === 5) floatData.push(v.getFloat32(0, true));
+      else for (let o = 0; o < f.data.length; o += 4) floatData.push(v.getFloat32(o, true)); // packed
+    }
+  }
+  let floats: Float32Array | undefined;
+  if (dataType === FLOAT) {
+    if (raw) floats = new Float32Array(new Uint8Array(raw).buffer); // a copy: raw may be a Buffer view at any offset
+    else floats = Float32Array.from(floatData);
+  }
+  return { name, dims, dataType, floats, fields };
+}

@@ -1,26 +1,32 @@
 /**
- * The liveness threshold rule (tools/liveness/threshold.ts) on real scores: NUAA frames scored by the
- * SDK's own liveness path, borderline frames included (every live frame of subject 0001's low-scoring
+ * The liveness threshold rule (tools/liveness/threshold.ts) on real scores: NUAA frames scored by
+ * fr_liveness alone (the model-only rule that shipped before the fusion), borderline frames included (every live frame of subject 0001's low-scoring
  * session and the highest-scoring prints, plus every 25th frame).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine, rankFaces, type FaceEngine } from 'face-compare-sdk/internal';
+import * as ort from 'onnxruntime-web';
+import {
+  createNodeEngine, DEFAULT_MODELS_DIR, fileModelLoader, LIVENESS_INPUT, livenessScore, Model, prepareLivenessInput, rankFaces, type FaceEngine,
+} from 'face-compare-sdk/internal';
 import { decodeNodeImage } from 'face-compare-sdk/internal';
 import { chooseThreshold, padRates, type ScoredFrame } from '../liveness/threshold.js';
 import { NUAA_IMAGES, nuaaFrames } from '../../test/support/nuaa.js';
 
 const frames = nuaaFrames().filter((f, i) => i % 25 === 0 || f.image.startsWith('live/0001_00_00_02_') || f.image.startsWith('print/0003_01_02_03_') || f.image.startsWith('print/0005_00_03_02_'));
 let engine: FaceEngine;
+let model: Model;
 const scored: ScoredFrame[] = [];
 beforeAll(async () => {
   engine = await createNodeEngine();
+  model = await Model.load('fr_liveness', fileModelLoader(DEFAULT_MODELS_DIR), { ort });
   for (const f of frames) {
     const { image } = await decodeNodeImage(NUAA_IMAGES + f.image);
     const [det] = rankFaces(await engine.detect(image), image.width, image.height);
-    scored.push({ score: await engine.livenessScore(image, det), live: f.live, subject: f.subject });
+    const out = await model.run(prepareLivenessInput(image, det), [1, 3, LIVENESS_INPUT, LIVENESS_INPUT]);
+    scored.push({ score: livenessScore(out.output), live: f.live, subject: f.subject });
   }
 });
-afterAll(() => engine?.dispose());
+afterAll(async () => { await model?.release(); await engine?.dispose(); });
 
 describe('chooseThreshold', () => {
   it('accepts no print first, then refuses as few live frames as it can, from the middle of the tying range', () => {
