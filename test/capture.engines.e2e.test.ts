@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBuild, type AppServer } from './e2e/app-server.js';
-import { missingEngine, openEngine, type EngineName, type EnginePage } from './e2e/engines.js';
+import { missingEngine, openEngine, type EngineName, type EnginePage, poll } from './e2e/engines.js';
 import { makeFakeCameraClip, type FakeCamera } from './e2e/fake-camera.js';
 import { LFW } from './helpers.js';
 
@@ -32,13 +32,6 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-const poll = async (check: () => Promise<boolean>, what: string, ms = 120_000) => {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 /** Mounts the element (its own recognizer) with `attrs`, recording hints and errors on window. */
 const mount = (page: EnginePage, attrs: string) => page.evaluate(async (attrs: string) => {

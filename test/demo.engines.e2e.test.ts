@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompareResultSchema } from '../src/contract/result.js';
 import { createFaceRecognizer } from '../src/node/index.js';
 import { serveBuild, type AppServer } from './e2e/app-server.js';
-import { missingEngine, openEngine, type EngineName } from './e2e/engines.js';
+import { missingEngine, openEngine, type EngineName, poll } from './e2e/engines.js';
 import { LFW } from './helpers.js';
 
 const PAIRS = { same: ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Aaron_Peirsol/Aaron_Peirsol_0002.jpg'], different: ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0013.jpg'] };
@@ -36,14 +36,6 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-// Each step is its own short evaluate: a slow engine never runs into a driver's script timeout.
-const poll = async (check: () => Promise<boolean>, what: string, ms = 120_000) => {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-};
 
 describe('demo page in every engine', () => {
   for (const engine of ['chromium', 'firefox', 'webkit'] as EngineName[]) {

@@ -27,6 +27,18 @@ export const BINARIES: Record<EngineName, string> = {
 };
 const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
+/**
+ * Waits until `check()` is true, polling every 250 ms. Each step is its own short evaluate: a slow
+ * engine never runs into a driver's script timeout.
+ */
+export async function poll(check: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Why an engine cannot run here, or undefined when it can. */
 export function missingEngine(engine: EngineName): string | undefined {
   const need = engine === 'webkit' ? [BINARIES.webkit, MINIBROWSER, '/usr/bin/Xvfb'] : [BINARIES[engine]];
